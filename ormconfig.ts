@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { SnakeNamingStrategy } from './src/database/snake-naming.strategy';
+
+/**
+ * The one description of ECHO's database, used by the app (through TypeOrmModule), by the
+ * scripts under scripts/ and by the TypeORM CLI. Entities and migrations are found by glob so
+ * that the same file works from TypeScript sources (tests) and from the compiled dist/.
+ */
+export function dataSourceOptions(url: string, overrides: Partial<DataSourceOptions> = {}) {
+  return {
+    type: 'postgres',
+    url,
+    entities: [join(__dirname, 'src', '**', '*.entity.{ts,js}')],
+    migrations: [join(__dirname, 'migrations', '*.{ts,js}')],
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    migrationsRun: false,
+    extra: {
+      max: Number(process.env.DB_POOL_SIZE ?? 10),
+      // Statements must not hang a request forever; a stuck query fails and is reported.
+      statement_timeout: Number(process.env.DB_STATEMENT_TIMEOUT_MS ?? 30_000),
+    },
+    ...overrides,
+  } as DataSourceOptions;
+}
+
+/**
+ * Default export for the TypeORM CLI (`typeorm -d dist/ormconfig.js ...`). The npm scripts
+ * `migration:*` set DATABASE_URL (starting the embedded database when none is configured)
+ * before they call the CLI.
+ */
+export default new DataSource(
+  dataSourceOptions(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'),
+);

@@ -1,0 +1,70 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { dataSourceOptions } from '../ormconfig';
+import { AuthModule } from './common/auth/auth.module';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { PaginationInterceptor } from './common/pagination/pagination.interceptor';
+import { requestIdFor } from './common/request-id';
+import { validateEnv, type EnvironmentVariables } from './config/env.validation';
+import { EventsModule } from './events/events.module';
+import { HealthModule } from './health/health.module';
+import { ItemsModule } from './items/items.module';
+import { UsersModule } from './users/users.module';
+import { VenuesModule } from './venues/venues.module';
+
+export interface AppOptions {
+  /** The database to use (DATABASE_URL or the embedded one, resolved by the caller). */
+  databaseUrl: string;
+  /** Apply pending migrations at start-up (the service does; tests use a migrated template). */
+  runMigrations: boolean;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, validate: validateEnv, ignoreEnvFile: true }),
+        LoggerModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (config: ConfigService<EnvironmentVariables, true>) => ({
+            pinoHttp: {
+              level: config.get('LOG_LEVEL', { infer: true }),
+              genReqId: (req) => requestIdFor(req),
+              redact: ['req.headers.authorization', 'req.headers.cookie'],
+              customLogLevel: (_req, res, err) =>
+                err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+              serializers: {
+                req: (req: { id: string; method: string; url: string }) => ({
+                  id: req.id,
+                  method: req.method,
+                  url: req.url,
+                }),
+                res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+              },
+            },
+          }),
+        }),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(options.databaseUrl),
+          migrationsRun: options.runMigrations,
+          autoLoadEntities: true,
+        }),
+        AuthModule,
+        HealthModule,
+        UsersModule,
+        ItemsModule,
+        VenuesModule,
+        EventsModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_INTERCEPTOR, useClass: PaginationInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import { Global, Module, type FactoryProvider } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import type { EnvironmentVariables } from '../../config/env.validation';
+import { JwtAuthGuard } from './jwt-auth.guard';
+import { JWT_SECRET, resolveJwtSecret } from './jwt-secret';
+import { JwtStrategy } from './jwt.strategy';
+import { RolesGuard } from './roles.guard';
+
+const jwtSecretProvider: FactoryProvider<string> = {
+  provide: JWT_SECRET,
+  inject: [ConfigService],
+  useFactory: (config: ConfigService<EnvironmentVariables, true>) =>
+    resolveJwtSecret({
+      JWT_SECRET: config.get('JWT_SECRET', { infer: true }),
+      DATA_DIR: config.get('DATA_DIR', { infer: true }),
+    }),
+};
+
+/** A bare number is seconds (jsonwebtoken would read a numeric string as milliseconds). */
+function tokenLifetime(value: string): number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}` {
+  return /^\d+$/.test(value) ? Number(value) : (value as `${number}h`);
+}
+
+/** Token signing and verification, and the two global guards (authentication, then roles). */
+@Global()
+@Module({
+  imports: [
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [JWT_SECRET, ConfigService],
+      useFactory: (secret: string, config: ConfigService<EnvironmentVariables, true>) => ({
+        secret,
+        signOptions: {
+          algorithm: 'HS256',
+          expiresIn: tokenLifetime(config.get('JWT_EXPIRES_IN', { infer: true })),
+        },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+      extraProviders: [jwtSecretProvider],
+    }),
+  ],
+  providers: [
+    jwtSecretProvider,
+    JwtStrategy,
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: RolesGuard },
+  ],
+  exports: [JwtModule],
+})
+export class AuthModule {}

@@ -1,0 +1,95 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string | string[];
+  requestId: string;
+}
+
+/** Errors raised by Fastify itself (body parsing, size limit) carry a code and a 4xx status. */
+interface FastifyLikeError {
+  code?: string;
+  statusCode?: number;
+  message?: string;
+}
+
+const FASTIFY_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is too large.',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Send the request body as JSON (Content-Type: application/json).',
+  FST_ERR_CTP_EMPTY_JSON_BODY:
+    'The request says it carries JSON but the body is empty; send a JSON object.',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length header does not match the body.',
+};
+
+export function requestIdOf(request: FastifyRequest): string {
+  return String(request.id ?? '');
+}
+
+/**
+ * Turns every error into the documented body `{statusCode, error, message, requestId}`.
+ * Client errors keep their message; anything unexpected is logged with its stack and answered
+ * with a generic 500 that leaks no stack trace, SQL or driver message.
+ */
+export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    let message: string | string[] = exception.message;
+    if (typeof response === 'string') message = response;
+    else if (response && typeof response === 'object' && 'message' in response) {
+      message = (response as { message: string | string[] }).message;
+    }
+    return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, requestId };
+  }
+  const fastifyError = exception as FastifyLikeError;
+  if (
+    typeof fastifyError?.statusCode === 'number' &&
+    fastifyError.statusCode >= 400 &&
+    fastifyError.statusCode < 500
+  ) {
+    const status = fastifyError.statusCode;
+    const message =
+      (fastifyError.code && FASTIFY_MESSAGES[fastifyError.code]) ||
+      (fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+      (exception instanceof SyntaxError && status === 400)
+        ? 'The request body is not valid JSON.'
+        : 'The request could not be read.');
+    return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, requestId };
+  }
+  return {
+    statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+    error: 'Internal Server Error',
+    message: 'Something went wrong on our side. Quote the requestId if you report it.',
+    requestId,
+  };
+}
+
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const request = ctx.getRequest<FastifyRequest>();
+    const reply = ctx.getResponse<FastifyReply>();
+    const body = toErrorBody(exception, requestIdOf(request));
+    if (body.statusCode >= 500) {
+      this.logger.error(
+        { err: exception, requestId: body.requestId, url: request.url },
+        'Unhandled error',
+      );
+    }
+    if (reply.sent) return;
+    void reply.status(body.statusCode).header('content-type', 'application/json').send(body);
+  }
+}

@@ -1,0 +1,87 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsId } from '../../common/id-property';
+import { IsOmittable } from '../../common/omittable';
+import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import { trimString } from '../../common/text';
+
+const Title = () =>
+  applyDecorators(
+    Transform(trimString),
+    IsString(),
+    MinLength(1, { message: 'title must not be empty' }),
+    MaxLength(200),
+  );
+const Description = () =>
+  applyDecorators(IsOptional(), Transform(trimString), IsString(), MaxLength(5000));
+const Moment = (field: string) => {
+  const message = `${field} must be an ISO 8601 date-time with a time zone, such as 2026-12-31T20:00:00Z`;
+  return applyDecorators(
+    IsISO8601({ strict: true, strictSeparator: true }, { message }),
+    Matches(/T.*(Z|[+-]\d{2}:?\d{2})$/, { message }),
+  );
+};
+
+export class CreateEventDto {
+  @ApiProperty({ example: 2 })
+  @IsId()
+  venueId!: number;
+
+  @ApiProperty({ example: 'Winter showcase', maxLength: 200 })
+  @Title()
+  title!: string;
+
+  @ApiPropertyOptional({ maxLength: 5000 })
+  @Description()
+  description?: string | null;
+
+  @ApiProperty({ example: '2026-12-31T20:00:00Z' })
+  @Moment('startDate')
+  startDate!: string;
+
+  @ApiProperty({ example: '2026-12-31T23:30:00Z', description: 'Not before startDate.' })
+  @Moment('endDate')
+  endDate!: string;
+}
+
+export class UpdateEventDto {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOmittable()
+  @Title()
+  title?: string;
+
+  @ApiPropertyOptional({ nullable: true, maxLength: 5000 })
+  @Description()
+  description?: string | null;
+
+  @ApiPropertyOptional({ example: '2026-12-31T20:00:00Z' })
+  @IsOmittable()
+  @Moment('startDate')
+  startDate?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-31T23:30:00Z' })
+  @IsOmittable()
+  @Moment('endDate')
+  endDate?: string;
+}
+
+export class EventListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Only the events at this venue.' })
+  @IsOptional()
+  @IsId({ fromQuery: true })
+  venueId?: number;
+}
+
+export class EventResponse {
+  @ApiProperty({ example: 11 }) id!: number;
+  @ApiProperty({ example: 2 }) venueId!: number;
+  @ApiProperty({ example: 4 }) creatorId!: number;
+  @ApiProperty({ example: 'Winter showcase' }) title!: string;
+  @ApiProperty({ type: String, nullable: true }) description!: string | null;
+  @ApiProperty({ example: '2026-12-31T20:00:00.000Z' }) startDate!: string;
+  @ApiProperty({ example: '2026-12-31T23:30:00.000Z' }) endDate!: string;
+  @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) createdAt!: string;
+  @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) updatedAt!: string;
+}

@@ -1,0 +1,104 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { IsId } from '../../common/id-property';
+import { MAX_AMOUNT } from '../../common/money';
+import { IsOmittable } from '../../common/omittable';
+import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import { trimString } from '../../common/text';
+import { ITEM_TYPES, type ItemType } from '../item-type';
+
+const Title = () =>
+  applyDecorators(
+    Transform(trimString),
+    IsString(),
+    MinLength(1, { message: 'title must not be empty' }),
+    MaxLength(200),
+  );
+const Description = () =>
+  applyDecorators(IsOptional(), Transform(trimString), IsString(), MaxLength(5000));
+const BasePrice = () =>
+  applyDecorators(
+    IsOptional(),
+    IsNumber(
+      { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 },
+      { message: 'basePrice must be a number with at most two decimals' },
+    ),
+    Min(0.01, { message: 'basePrice must be greater than 0' }),
+    Max(MAX_AMOUNT, { message: 'basePrice must be at most 1000000' }),
+  );
+const Type = () =>
+  IsIn(ITEM_TYPES, { message: `itemType must be one of ${ITEM_TYPES.join(', ')}` });
+
+export class CreateItemDto {
+  @ApiProperty({ example: 'Album cover illustration', minLength: 1, maxLength: 200 })
+  @Title()
+  title!: string;
+
+  @ApiPropertyOptional({
+    example: 'Hand-drawn cover art, two revisions included.',
+    maxLength: 5000,
+  })
+  @Description()
+  description?: string | null;
+
+  @ApiPropertyOptional({
+    example: 150.0,
+    description: 'Suggested price: at most two decimals, above 0 and up to 1,000,000.',
+  })
+  @BasePrice()
+  basePrice?: number | null;
+
+  @ApiProperty({ enum: ITEM_TYPES, example: 'SERVICE' })
+  @Type()
+  itemType!: ItemType;
+}
+
+/** Every field optional; title and itemType cannot be set to null. */
+export class UpdateItemDto {
+  @ApiPropertyOptional({ example: 'Album cover illustration', minLength: 1, maxLength: 200 })
+  @IsOmittable()
+  @Title()
+  title?: string;
+
+  @ApiPropertyOptional({ nullable: true, maxLength: 5000 })
+  @Description()
+  description?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, example: 175.5 })
+  @BasePrice()
+  basePrice?: number | null;
+
+  @ApiPropertyOptional({ enum: ITEM_TYPES })
+  @IsOmittable()
+  @Type()
+  itemType?: ItemType;
+}
+
+export class ItemListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Only the listings of this creator.' })
+  @IsOptional()
+  @IsId({ fromQuery: true })
+  creatorId?: number;
+}
+
+export class ItemResponse {
+  @ApiProperty({ example: 5 }) id!: number;
+  @ApiProperty({ example: 3 }) creatorId!: number;
+  @ApiProperty({ example: 'Album cover illustration' }) title!: string;
+  @ApiProperty({ type: String, nullable: true }) description!: string | null;
+  @ApiProperty({ type: Number, nullable: true, example: 150.0 }) basePrice!: number | null;
+  @ApiProperty({ enum: ITEM_TYPES }) itemType!: ItemType;
+  @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) createdAt!: string;
+  @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) updatedAt!: string;
+}

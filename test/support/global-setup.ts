@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../ormconfig';
+import { ensureDatabase, startEmbeddedPostgres } from '../../src/database/embedded-database';
+import { withDatabase } from './databases';
+
+/**
+ * Once per run: a PostgreSQL (TEST_DATABASE_URL, or an embedded one in a temp folder), and a
+ * template database with every migration applied. Each test file clones the template, so files
+ * run in parallel and never see each other's rows.
+ */
+export default async function globalSetup(): Promise<void> {
+  const scratch = mkdtempSync(join(tmpdir(), 'echo-test-'));
+  let serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    const embedded = await startEmbeddedPostgres({
+      dataDir: scratch,
+      persistent: false,
+      database: 'postgres',
+    });
+    (globalThis as { __echoEmbedded?: typeof embedded }).__echoEmbedded = embedded;
+    serverUrl = embedded.url;
+  }
+  const template = `echo_tpl_${randomBytes(4).toString('hex')}`;
+  const templateUrl = withDatabase(serverUrl, template);
+  await ensureDatabase(templateUrl);
+  const ds = await new DataSource(dataSourceOptions(templateUrl)).initialize();
+  try {
+    await ds.runMigrations();
+  } finally {
+    await ds.destroy();
+  }
+
+  // Read by test/support/test-app.ts in the workers, which inherit this environment.
+  process.env.ECHO_TEST_SERVER_URL = serverUrl;
+  process.env.ECHO_TEST_TEMPLATE = template;
+  process.env.NODE_ENV = 'test';
+  process.env.JWT_SECRET = randomBytes(32).toString('hex');
+  process.env.DATA_DIR = scratch;
+  process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
+}

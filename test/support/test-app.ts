@@ -1,0 +1,49 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Pool } from 'pg';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { createApp } from '../../src/bootstrap';
+import { cloneTemplate } from './databases';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  /** supertest bound to the app. */
+  http: TestAgent;
+  /** Direct access to this file's database, for assertions and set-up the API does not offer. */
+  sql: Pool;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The real application (Fastify, global pipe, filter, guards) on a database of its own.
+ * `env` is applied to process.env while the app boots (config is read at boot).
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await cloneTemplate();
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  let app: NestFastifyApplication;
+  try {
+    app = await createApp({ databaseUrl: db.url, runMigrations: false });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+  const sql = new Pool({ connectionString: db.url, max: 4 });
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    sql,
+    url: db.url,
+    close: async () => {
+      await app.close();
+      await sql.end();
+      await db.drop();
+    },
+  };
+}
