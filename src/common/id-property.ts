@@ -1,17 +1,24 @@
 import { applyDecorators } from '@nestjs/common';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
 
 const MAX_ID = 2_147_483_647;
 
 /**
+ * Query strings are text: only plain digits become a number. Number() would also read "1e3",
+ * "0x10" and " 5" as ids; anything else is left as it is, for IsInt to refuse.
+ */
+export const digitsToNumber = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^[1-9]\d{0,9}$/.test(value) ? Number(value) : value;
+
+/**
  * A positive integer id. In bodies it must be a JSON number; in query strings (`fromQuery`)
- * the text is converted first. Either way a bad id is a 400 naming the field.
+ * the text must be plain digits. Either way a bad id is a 400 naming the field.
  */
 export function IsId(options: { fromQuery?: boolean } = {}) {
   const message = ({ property }: { property: string }) => `${property} must be a positive integer`;
   return applyDecorators(
-    ...(options.fromQuery ? [Type(() => Number)] : []),
+    ...(options.fromQuery ? [Transform(digitsToNumber)] : []),
     IsInt({ message }),
     Min(1, { message }),
     Max(MAX_ID, { message }),

@@ -1,4 +1,12 @@
-import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
+import { BadRequestException, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
+
+/** True when a string anywhere in `value` holds U+0000, which PostgreSQL text cannot store. */
+function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 32 || value === null || typeof value !== 'object') return false;
+  const children = Array.isArray(value) ? value : Object.entries(value).flat();
+  return children.some((child) => containsNul(child, depth + 1));
+}
 
 /**
  * The global pipe: bodies and query DTOs are validated, unknown fields refused (400), and
@@ -14,6 +22,13 @@ export class EchoValidationPipe extends ValidationPipe {
       transformOptions: { enableImplicitConversion: false },
       validationError: { target: false, value: false },
     });
+  }
+
+  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'custom' && containsNul(value)) {
+      throw new BadRequestException('Text must not contain the NUL character (\\u0000).');
+    }
+    return super.transform(value, metadata) as Promise<unknown>;
   }
 
   // Nest would turn a path or query primitive into a Number with `+value` (so "1e3" became

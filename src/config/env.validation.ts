@@ -34,7 +34,7 @@ export class EnvironmentVariables {
   HOST = '0.0.0.0';
 
   @IsOptional()
-  @Matches(/^(\/[A-Za-z0-9._~-]+)*\/?$/, {
+  @Matches(/^\/?([A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*\/?)?$/, {
     message: 'API_PREFIX must be a URL path such as /api',
   })
   API_PREFIX = '';

@@ -20,6 +20,7 @@ import {
   type PublicProfileResponse,
   type UserResponse,
 } from './dto/user.response';
+import { upsertAdmin, type AdminAccount } from './admin-account';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.entity';
 
@@ -107,27 +108,9 @@ export class UsersService {
     });
   }
 
-  /**
-   * Creates the admin with this email, or promotes the existing account and resets its
-   * password. Used by `npm run admin:create` and by ADMIN_EMAIL/ADMIN_PASSWORD at start-up.
-   */
-  async ensureAdmin(email: string, password: string): Promise<User> {
-    const normalized = email.trim().toLowerCase();
-    const passwordHash = await this.hasher.hash(password);
-    const base = (normalized.split('@')[0] || 'admin').replace(/[^A-Za-z0-9._-]/g, '').slice(0, 24);
-    const username = base.length >= 3 ? base : `admin-${base}`;
-    const rows: User[] = await this.dataSource.query(
-      `INSERT INTO users (email, username, password_hash, roles)
-       VALUES ($1, $2 || CASE WHEN EXISTS (SELECT 1 FROM users WHERE username = $2)
-                              THEN '-' || substr(md5(random()::text), 1, 5) ELSE '' END,
-               $3, ARRAY['USER','ADMIN'])
-       ON CONFLICT (email) DO UPDATE
-         SET roles = ARRAY['USER','ADMIN'], password_hash = EXCLUDED.password_hash,
-             is_active = true, updated_at = now()
-       RETURNING id, email, username`,
-      [normalized, username, passwordHash],
-    );
-    return rows[0];
+  /** See upsertAdmin: used by ADMIN_EMAIL/ADMIN_PASSWORD at start-up. */
+  async ensureAdmin(email: string, password: string): Promise<AdminAccount> {
+    return upsertAdmin(this.dataSource, email, await this.hasher.hash(password));
   }
 
   private async get(id: number): Promise<User> {

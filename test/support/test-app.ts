@@ -16,11 +16,17 @@ export interface TestApp {
 }
 
 /**
- * The real application (Fastify, global pipe, filter, guards) on a database of its own.
- * `env` is applied to process.env while the app boots (config is read at boot).
+ * The real application (Fastify, global pipe, filter, guards) on a database of its own, or on
+ * `options.databaseUrl` (then the database is left in place on close). `env` is applied to
+ * process.env while the app boots, since configuration is read at boot.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const db = await cloneTemplate();
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { databaseUrl?: string } = {},
+): Promise<TestApp> {
+  const db = options.databaseUrl
+    ? { url: options.databaseUrl, drop: () => Promise.resolve() }
+    : await cloneTemplate();
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   let app: NestFastifyApplication;

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { QueryFailedError } from 'typeorm';
 
 interface ErrorBody {
   statusCode: number;
@@ -30,6 +31,20 @@ const FASTIFY_MESSAGES: Record<string, string> = {
     'The request says it carries JSON but the body is empty; send a JSON object.',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length header does not match the body.',
 };
+
+/**
+ * Input the validators should have refused but PostgreSQL did (a value out of a column's range,
+ * text it cannot store). Still the client's input, so a 400, never a 500; the detail, which
+ * could name tables or values, is not passed on.
+ */
+function pgDataErrorMessage(exception: unknown): string | undefined {
+  if (!(exception instanceof QueryFailedError)) return undefined;
+  const code = (exception.driverError as { code?: string }).code ?? '';
+  if (code === '23514' || code.startsWith('22')) {
+    return 'A value in the request is out of range or not storable; check the field limits in the API docs.';
+  }
+  return undefined;
+}
 
 export function requestIdOf(request: FastifyRequest): string {
   return String(request.id ?? '');
@@ -66,6 +81,10 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
         : 'The request could not be read.');
     return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, requestId };
   }
+  const dataError = pgDataErrorMessage(exception);
+  if (dataError) {
+    return { statusCode: 400, error: 'Bad Request', message: dataError, requestId };
+  }
   return {
     statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
     error: 'Internal Server Error',
@@ -87,6 +106,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.error(
         { err: exception, requestId: body.requestId, url: request.url },
         'Unhandled error',
+      );
+    } else if (exception instanceof QueryFailedError) {
+      // A 400 that only the database caught points at a validation gap worth closing.
+      this.logger.warn(
+        { err: exception, requestId: body.requestId },
+        'Input refused by the database',
       );
     }
     if (reply.sent) return;

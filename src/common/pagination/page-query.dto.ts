@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
+import { digitsToNumber } from '../id-property';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export const DEFAULT_LIMIT = 50;
@@ -9,7 +10,7 @@ export const MAX_LIMIT = 200;
 export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(digitsToNumber)
   @IsInt({ message: 'limit must be an integer between 1 and 200' })
   @Min(1, { message: 'limit must be an integer between 1 and 200' })
   @Max(MAX_LIMIT, { message: 'limit must be an integer between 1 and 200' })

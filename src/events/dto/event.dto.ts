@@ -1,26 +1,28 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsISO8601, IsOptional, IsString, Matches, MinLength } from 'class-validator';
 import { IsId } from '../../common/id-property';
 import { IsOmittable } from '../../common/omittable';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
-import { trimString } from '../../common/text';
+import { MaxChars, trimString } from '../../common/text';
 
 const Title = () =>
   applyDecorators(
     Transform(trimString),
     IsString(),
     MinLength(1, { message: 'title must not be empty' }),
-    MaxLength(200),
+    MaxChars(200),
   );
 const Description = () =>
-  applyDecorators(IsOptional(), Transform(trimString), IsString(), MaxLength(5000));
+  applyDecorators(IsOptional(), Transform(trimString), IsString(), MaxChars(5000));
 const Moment = (field: string) => {
   const message = `${field} must be an ISO 8601 date-time with a time zone, such as 2026-12-31T20:00:00Z`;
   return applyDecorators(
     IsISO8601({ strict: true, strictSeparator: true }, { message }),
-    Matches(/T.*(Z|[+-]\d{2}:?\d{2})$/, { message }),
+    // Only the extended calendar form with an offset: ISO 8601 also allows week, ordinal and
+    // basic forms (2026-W01-1, 20261231T2000Z) that JavaScript's Date cannot read.
+    Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/, { message }),
   );
 };
 

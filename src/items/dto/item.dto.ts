@@ -1,21 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  IsIn,
-  IsNumber,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { IsIn, IsOptional, IsString, MinLength } from 'class-validator';
 import { IsId } from '../../common/id-property';
-import { MAX_AMOUNT } from '../../common/money';
+import { IsMoney } from '../../common/money-property';
 import { IsOmittable } from '../../common/omittable';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
-import { trimString } from '../../common/text';
+import { MaxChars, trimString } from '../../common/text';
 import { ITEM_TYPES, type ItemType } from '../item-type';
 
 const Title = () =>
@@ -23,20 +14,13 @@ const Title = () =>
     Transform(trimString),
     IsString(),
     MinLength(1, { message: 'title must not be empty' }),
-    MaxLength(200),
+    MaxChars(200),
   );
 const Description = () =>
-  applyDecorators(IsOptional(), Transform(trimString), IsString(), MaxLength(5000));
-const BasePrice = () =>
-  applyDecorators(
-    IsOptional(),
-    IsNumber(
-      { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 },
-      { message: 'basePrice must be a number with at most two decimals' },
-    ),
-    Min(0.01, { message: 'basePrice must be greater than 0' }),
-    Max(MAX_AMOUNT, { message: 'basePrice must be at most 1000000' }),
-  );
+  applyDecorators(IsOptional(), Transform(trimString), IsString(), MaxChars(5000));
+// One rule for every amount a client sends (common/money-property.ts); class-validator's own
+// maxDecimalPlaces throws on exponent forms such as 1e-7, which became a 500.
+const BasePrice = () => applyDecorators(IsOptional(), IsMoney());
 const Type = () =>
   IsIn(ITEM_TYPES, { message: `itemType must be one of ${ITEM_TYPES.join(', ')}` });
 

@@ -2,13 +2,13 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
-import { trimString as trim } from '../../common/text';
+import { MaxChars, trimString as trim } from '../../common/text';
 
 export class RegisterDto {
   @ApiProperty({ example: 'ana@example.com', maxLength: 254 })
   @Transform(trim)
   @IsEmail({}, { message: 'email must be a valid email address' })
-  @MaxLength(254)
+  @MaxChars(254)
   email!: string;
 
   @ApiProperty({

@@ -1,21 +1,21 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 import { IsId } from '../../common/id-property';
 import { IsOmittable } from '../../common/omittable';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
-import { trimString } from '../../common/text';
+import { MaxChars, trimString } from '../../common/text';
 
 const Text = (max: number, field: string) =>
   applyDecorators(
     Transform(trimString),
     IsString(),
     MinLength(1, { message: `${field} must not be empty` }),
-    MaxLength(max),
+    MaxChars(max),
   );
 const OptionalText = (max: number) =>
-  applyDecorators(IsOptional(), Transform(trimString), IsString(), MaxLength(max));
+  applyDecorators(IsOptional(), Transform(trimString), IsString(), MaxChars(max));
 const Capacity = () =>
   applyDecorators(
     IsOptional(),

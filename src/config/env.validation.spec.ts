@@ -1,0 +1,88 @@
+import { normalizePrefix, validateEnv } from './env.validation';
+
+const SECRET = 'x'.repeat(32);
+
+describe('validateEnv', () => {
+  it('fills in the defaults', () => {
+    expect({ ...validateEnv({}) }).toEqual({
+      NODE_ENV: 'development',
+      PORT: 8084,
+      HOST: '0.0.0.0',
+      API_PREFIX: '',
+      DATA_DIR: './.data',
+      JWT_EXPIRES_IN: '1h',
+      LOG_LEVEL: 'info',
+      BODY_LIMIT_BYTES: 1024 * 1024,
+      DB_POOL_SIZE: 10,
+      SWAGGER_ENABLED: 'true',
+    });
+  });
+
+  it('reads numbers from their text and normalizes the prefix', () => {
+    const env = validateEnv({ PORT: '3000', DB_POOL_SIZE: ' 20 ', API_PREFIX: '/api/' });
+    expect(env).toMatchObject({ PORT: 3000, DB_POOL_SIZE: 20, API_PREFIX: '/api' });
+  });
+
+  it.each(['abc', '70000', '-1', '80.5', ''])('refuses PORT=%p, naming PORT', (port) => {
+    expect(() => validateEnv({ PORT: port })).toThrow(/PORT must/);
+  });
+
+  it('names every bad variable at once', () => {
+    let message = '';
+    try {
+      validateEnv({
+        PORT: 'x',
+        LOG_LEVEL: 'loud',
+        DATABASE_URL: 'mysql://db',
+        JWT_SECRET: 'short',
+      });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    for (const name of ['PORT', 'LOG_LEVEL', 'DATABASE_URL', 'JWT_SECRET']) {
+      expect(message).toContain(`${name} must`);
+    }
+  });
+
+  it('requires JWT_SECRET in production only', () => {
+    expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(
+      /JWT_SECRET is required when NODE_ENV=production/,
+    );
+    expect(validateEnv({ NODE_ENV: 'production', JWT_SECRET: SECRET }).JWT_SECRET).toBe(SECRET);
+    expect(() => validateEnv({ NODE_ENV: 'development' })).not.toThrow();
+  });
+
+  it('requires ADMIN_EMAIL and ADMIN_PASSWORD together', () => {
+    const together = /ADMIN_EMAIL and ADMIN_PASSWORD must be set together/;
+    expect(() => validateEnv({ ADMIN_EMAIL: 'a@example.com' })).toThrow(together);
+    expect(() => validateEnv({ ADMIN_PASSWORD: 'long enough' })).toThrow(together);
+    const both = validateEnv({ ADMIN_EMAIL: 'a@example.com', ADMIN_PASSWORD: 'long enough' });
+    expect(both.ADMIN_EMAIL).toBe('a@example.com');
+  });
+
+  it('refuses an unknown NODE_ENV and a prefix that is not a path', () => {
+    expect(() => validateEnv({ NODE_ENV: 'staging' })).toThrow(/NODE_ENV/);
+    expect(() => validateEnv({ API_PREFIX: '/a b' })).toThrow(/API_PREFIX must be a URL path/);
+    expect(() => validateEnv({ API_PREFIX: '//api' })).toThrow(/API_PREFIX must be a URL path/);
+  });
+
+  it('accepts a prefix written without its leading slash', () => {
+    expect(validateEnv({ API_PREFIX: 'api' }).API_PREFIX).toBe('/api');
+    expect(validateEnv({ API_PREFIX: 'api/v1/' }).API_PREFIX).toBe('/api/v1');
+  });
+});
+
+describe('normalizePrefix', () => {
+  it.each([
+    ['api', '/api'],
+    ['/api', '/api'],
+    ['/api/', '/api'],
+    ['//api//', '/api'],
+    ['/v1/api', '/v1/api'],
+    ['/', ''],
+    ['', ''],
+    [undefined, ''],
+  ])('%p -> %p', (prefix, expected) => {
+    expect(normalizePrefix(prefix)).toBe(expected);
+  });
+});

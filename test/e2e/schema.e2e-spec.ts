@@ -1,0 +1,36 @@
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../ormconfig';
+import { cloneTemplate } from '../support/databases';
+
+/** The schema comes from migrations only, so they must describe exactly what the entities say. */
+describe('migrations', () => {
+  let db: Awaited<ReturnType<typeof cloneTemplate>>;
+  let ds: DataSource;
+  beforeAll(async () => {
+    db = await cloneTemplate();
+    ds = await new DataSource(dataSourceOptions(db.url)).initialize();
+  });
+  afterAll(async () => {
+    await ds.destroy();
+    await db.drop();
+  });
+
+  const pendingChanges = async () => (await ds.driver.createSchemaBuilder().log()).upQueries;
+
+  it('agree with the entities: generating a migration now would yield nothing', async () => {
+    expect(await pendingChanges()).toEqual([]);
+  });
+
+  it('revert cleanly down to an empty schema and apply again to the same result', async () => {
+    const applied = await ds.query('SELECT count(*)::int AS n FROM migrations');
+    expect(applied[0].n).toBeGreaterThan(0);
+    for (let i = 0; i < applied[0].n; i++) await ds.undoLastMigration({ transaction: 'each' });
+    const tables: { table_name: string }[] = await ds.query(
+      `SELECT table_name FROM information_schema.tables
+       WHERE table_schema = 'public' AND table_name <> 'migrations'`,
+    );
+    expect(tables).toEqual([]);
+    await ds.runMigrations({ transaction: 'each' });
+    expect(await pendingChanges()).toEqual([]);
+  });
+});

@@ -1,0 +1,42 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
+
+export interface AppRoute {
+  method: string;
+  /** OpenAPI style: /orders/{id} */
+  path: string;
+}
+
+const join = (...parts: string[]) =>
+  '/' +
+  parts
+    .flatMap((p) => p.split('/'))
+    .filter(Boolean)
+    .join('/');
+
+/** Every route the controllers declare, read from Nest's own metadata. */
+export function declaredRoutes(app: INestApplication): AppRoute[] {
+  const routes: AppRoute[] = [];
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const ctrl = wrapper.metatype as (new (...args: unknown[]) => object) | undefined;
+      if (!ctrl) continue;
+      const base = String(Reflect.getMetadata(PATH_METADATA, ctrl) ?? '');
+      const proto = ctrl.prototype as Record<string, unknown>;
+      for (const name of Object.getOwnPropertyNames(proto)) {
+        const handler = proto[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+        if (method === undefined) continue;
+        const sub = String(Reflect.getMetadata(PATH_METADATA, handler) ?? '');
+        routes.push({
+          method: RequestMethod[method].toLowerCase(),
+          path: join(base, sub).replace(/:([A-Za-z]+)/g, '{$1}'),
+        });
+      }
+    }
+  }
+  return routes;
+}
