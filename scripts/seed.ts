@@ -45,6 +45,40 @@ async function insertItem(
   return rows[0].id;
 }
 
+/** An order with its history: PENDING by the buyer, then each change in `steps`. */
+async function insertOrder(
+  tx: EntityManager,
+  buyerId: number,
+  sellerId: number,
+  itemId: number,
+  cents: number,
+  steps: [string, number][],
+): Promise<void> {
+  const status = steps.length ? steps[steps.length - 1][0] : 'PENDING';
+  const rows: { id: number }[] = await tx.query(
+    `INSERT INTO orders (buyer_id, seller_id, item_id, final_price_cents, status)
+     VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    [buyerId, sellerId, itemId, cents, status],
+  );
+  const history: [string, number][] = [['PENDING', buyerId], ...steps];
+  for (const [step, by] of history) {
+    await tx.query(
+      `INSERT INTO order_status_history (order_id, status, changed_by_user_id) VALUES ($1, $2, $3)`,
+      [rows[0].id, step, by],
+    );
+  }
+  await tx.query(
+    `INSERT INTO order_messages (order_id, sender_id, content) VALUES ($1, $2, $3), ($1, $4, $5)`,
+    [
+      rows[0].id,
+      buyerId,
+      'Hi! Looking forward to working together.',
+      sellerId,
+      'Thanks for the order, I will share a first draft soon.',
+    ],
+  );
+}
+
 async function seed(ds: DataSource): Promise<string> {
   const existing: unknown[] = await ds.query(`SELECT 1 FROM users WHERE email = $1`, [
     PEOPLE[0].email,
@@ -54,7 +88,7 @@ async function seed(ds: DataSource): Promise<string> {
   await upsertAdmin(ds, 'admin@echo.test', hash);
   await ds.transaction(async (tx) => {
     const who = await insertUsers(tx, hash);
-    await insertItem(
+    const cover = await insertItem(
       tx,
       who.illustrator,
       'Album cover illustration',
@@ -70,7 +104,7 @@ async function seed(ds: DataSource): Promise<string> {
       'PRODUCT',
       'Three A3 posters printed in two colours.',
     );
-    await insertItem(
+    const jingle = await insertItem(
       tx,
       who.musician,
       'Custom jingle (30 s)',
@@ -86,6 +120,13 @@ async function seed(ds: DataSource): Promise<string> {
       'DIGITAL',
       'Price agreed per licence.',
     );
+    await insertOrder(tx, who.buyer, who.illustrator, cover, 16500, [
+      ['IN_PROGRESS', who.illustrator],
+      ['COMPLETED', who.illustrator],
+    ]);
+    await insertOrder(tx, who.buyer, who.musician, jingle, 32000, [['IN_PROGRESS', who.musician]]);
+    await insertOrder(tx, who.buyer, who.illustrator, cover, 15000, []);
+    await insertOrder(tx, who.buyer, who.musician, jingle, 30000, [['CANCELLED', who.buyer]]);
     const venue: { id: number }[] = await tx.query(
       `INSERT INTO venues (manager_id, name, address, city, capacity, description)
        VALUES ($1, 'La Nau', 'Carrer de Bilbao 211', 'Barcelona', 350,

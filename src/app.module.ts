@@ -4,6 +4,7 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { dataSourceOptions } from '../ormconfig';
+import { AccessModule } from './common/access/access.module';
 import { AuthModule } from './common/auth/auth.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { PaginationInterceptor } from './common/pagination/pagination.interceptor';
@@ -12,6 +13,8 @@ import { validateEnv, type EnvironmentVariables } from './config/env.validation'
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { ItemsModule } from './items/items.module';
+import { MessagesModule } from './messages/messages.module';
+import { OrdersModule } from './orders/orders.module';
 import { UsersModule } from './users/users.module';
 import { VenuesModule } from './venues/venues.module';
 
@@ -55,11 +58,14 @@ export class AppModule {
           autoLoadEntities: true,
         }),
         AuthModule,
+        AccessModule,
         HealthModule,
         UsersModule,
         ItemsModule,
         VenuesModule,
         EventsModule,
+        OrdersModule,
+        MessagesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -1,0 +1,83 @@
+import {
+  applyDecorators,
+  CanActivate,
+  createParamDecorator,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+  SetMetadata,
+  UseGuards,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { isAdmin, type AuthUser } from '../auth/roles';
+import { parseId } from '../parse-id.pipe';
+import { OrderLookup, type OrderRecord } from './order-lookup';
+
+/** Who the caller is to the order a route is about. */
+export interface OrderAccess {
+  order: OrderRecord;
+  isBuyer: boolean;
+  isSeller: boolean;
+  isAdmin: boolean;
+}
+
+interface OrderPartyOptions {
+  /** The path parameter holding the order id. */
+  param: 'id' | 'orderId';
+  /** Whether an admin who is not a party passes too (reads and admin actions). */
+  admin: boolean;
+}
+
+const ORDER_PARTY = 'echo:orderParty';
+type RequestWithAccess = FastifyRequest & { user?: AuthUser; orderAccess?: OrderAccess };
+
+/**
+ * Loads the order named in the path once and lets through its buyer, its seller and, where the
+ * route says so, an admin. Malformed id 400, no such order 404, anyone else 403.
+ */
+@Injectable()
+export class OrderPartyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly orders: OrderLookup,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const options = this.reflector.get<OrderPartyOptions>(ORDER_PARTY, context.getHandler());
+    const request = context.switchToHttp().getRequest<RequestWithAccess>();
+    const params = request.params as Record<string, string>;
+    const id = parseId(params[options.param], options.param);
+    const order = await this.orders.find(id);
+    if (!order) throw new NotFoundException(`Order ${id} does not exist.`);
+    const user = request.user!;
+    const access: OrderAccess = {
+      order,
+      isBuyer: order.buyerId === user.id,
+      isSeller: order.sellerId === user.id,
+      isAdmin: isAdmin(user),
+    };
+    const isParty = access.isBuyer || access.isSeller;
+    if (!isParty && !(options.admin && access.isAdmin)) {
+      throw new ForbiddenException(
+        options.admin
+          ? 'Only the buyer, the seller or an admin may do this on this order.'
+          : 'Only the buyer or the seller of this order may do this.',
+      );
+    }
+    request.orderAccess = access;
+    return true;
+  }
+}
+
+/** Declares that a route is about the order in `param`, and who may use it. */
+export const OrderParty = (options: OrderPartyOptions) =>
+  applyDecorators(SetMetadata(ORDER_PARTY, options), UseGuards(OrderPartyGuard));
+
+/** The order and the caller's relation to it, as checked by OrderPartyGuard. */
+export const CurrentOrder = createParamDecorator((_: unknown, ctx: ExecutionContext) => {
+  const access = ctx.switchToHttp().getRequest<RequestWithAccess>().orderAccess;
+  if (!access) throw new Error('CurrentOrder used on a route without @OrderParty()');
+  return access;
+});

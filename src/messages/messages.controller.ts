@@ -1,0 +1,52 @@
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentOrder, OrderParty, type OrderAccess } from '../common/access/order-party.guard';
+import { CurrentUser } from '../common/auth/auth.decorators';
+import type { AuthUser } from '../common/auth/roles';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
+import { ApiPage } from '../common/pagination/api-page.decorator';
+import { PageQueryDto } from '../common/pagination/page-query.dto';
+import { CreateMessageDto, MessageResponse } from './dto/message.dto';
+import { MessagesService } from './messages.service';
+
+const ORDER_ID = ApiParam({ name: 'orderId', description: 'Order id.', example: 12 });
+
+@ApiTags('order messages')
+@ApiBearerAuth()
+@Controller('orders/:orderId/messages')
+export class MessagesController {
+  constructor(private readonly messages: MessagesService) {}
+
+  @Get()
+  @OrderParty({ param: 'orderId', admin: true })
+  @ORDER_ID
+  @ApiOperation({ summary: "An order's thread, oldest first (its buyer, its seller, or an admin)" })
+  @ApiPage(MessageResponse, 'Messages, oldest first.')
+  @ApiErrors(400, 401, 403, 404)
+  list(@CurrentOrder() access: OrderAccess, @Query() query: PageQueryDto) {
+    return this.messages.list(access.order.id, query);
+  }
+
+  @Post()
+  @OrderParty({ param: 'orderId', admin: false })
+  @ORDER_ID
+  @ApiOperation({
+    summary: "Post to an order's thread (its buyer or its seller)",
+    description: 'Admins read threads but do not post in them. A CANCELLED order is 409.',
+  })
+  @ApiCreatedResponse({ type: MessageResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
+  post(
+    @CurrentUser() user: AuthUser,
+    @CurrentOrder() access: OrderAccess,
+    @Body() dto: CreateMessageDto,
+  ): Promise<MessageResponse> {
+    return this.messages.post(user, access.order.id, dto.content);
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OrderMessage } from './order-message.entity';
+import { MessagesController } from './messages.controller';
+import { MessagesService } from './messages.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([OrderMessage])],
+  controllers: [MessagesController],
+  providers: [MessagesService],
+})
+export class MessagesModule {}

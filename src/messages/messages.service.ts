@@ -1,0 +1,57 @@
+import { ConflictException, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { AuthUser } from '../common/auth/roles';
+import { decodeIdCursor, encodeCursor } from '../common/pagination/cursor';
+import { Page } from '../common/pagination/page';
+import type { PageQueryDto } from '../common/pagination/page-query.dto';
+import type { MessageResponse } from './dto/message.dto';
+
+interface MessageRow {
+  id: number;
+  order_id: number;
+  sender_id: number;
+  content: string;
+  sent_at: Date;
+}
+
+const toMessageResponse = (r: MessageRow): MessageResponse => ({
+  id: r.id,
+  orderId: r.order_id,
+  senderId: r.sender_id,
+  content: r.content,
+  sentAt: r.sent_at.toISOString(),
+});
+
+@Injectable()
+export class MessagesService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The thread, oldest first. */
+  async list(orderId: number, query: PageQueryDto): Promise<Page<MessageResponse>> {
+    const after = query.cursor ? decodeIdCursor(query.cursor) : 0;
+    const rows: MessageRow[] = await this.dataSource.query(
+      `SELECT id, order_id, sender_id, content, sent_at FROM order_messages
+       WHERE order_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+      [orderId, after, query.limit + 1],
+    );
+    return Page.fromRows(rows, query.limit, toMessageResponse, (r) => encodeCursor([r.id]));
+  }
+
+  /**
+   * Posts to the thread. The insert is conditional on the order not being CANCELLED, checked
+   * in the same statement, so a message never lands on an order cancelled before it.
+   */
+  async post(user: AuthUser, orderId: number, content: string): Promise<MessageResponse> {
+    const rows: MessageRow[] = await this.dataSource.query(
+      `INSERT INTO order_messages (order_id, sender_id, content)
+       SELECT id, $2, $3 FROM orders WHERE id = $1 AND status <> 'CANCELLED'
+       RETURNING id, order_id, sender_id, content, sent_at`,
+      [orderId, user.id, content],
+    );
+    if (rows.length === 0) {
+      throw new ConflictException('This order is CANCELLED; its thread no longer takes messages.');
+    }
+    return toMessageResponse(rows[0]);
+  }
+}

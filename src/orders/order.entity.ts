@@ -1,0 +1,65 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Item } from '../items/item.entity';
+import { User } from '../users/user.entity';
+import type { OrderStatus } from './order-status';
+
+/**
+ * An order of one listing by a buyer. The seller is the listing's creator, copied at order time
+ * so that "orders I sell" is one index lookup and never changes under the order.
+ */
+@Entity('orders')
+@Check('orders_final_price_range', 'final_price_cents > 0 AND final_price_cents <= 100000000')
+@Check('orders_status_known', `status IN ('PENDING', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED')`)
+@Check('orders_not_own_item', 'buyer_id <> seller_id')
+@Index('orders_buyer_id_id_idx', ['buyerId', 'id'])
+@Index('orders_seller_id_id_idx', ['sellerId', 'id'])
+@Index('orders_buyer_id_status_id_idx', ['buyerId', 'status', 'id'])
+@Index('orders_seller_id_status_id_idx', ['sellerId', 'status', 'id'])
+@Index('orders_item_id_idx', ['itemId'])
+export class Order {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'integer' })
+  buyerId!: number;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'buyer_id', foreignKeyConstraintName: 'orders_buyer_id_fkey' })
+  buyer?: User;
+
+  @Column({ type: 'integer' })
+  sellerId!: number;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'seller_id', foreignKeyConstraintName: 'orders_seller_id_fkey' })
+  seller?: User;
+
+  @Column({ type: 'integer' })
+  itemId!: number;
+
+  @ManyToOne(() => Item, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'item_id', foreignKeyConstraintName: 'orders_item_id_fkey' })
+  item?: Item;
+
+  @Column({ type: 'integer' })
+  finalPriceCents!: number;
+
+  @Column({ type: 'varchar', length: 20, default: 'PENDING' })
+  status!: OrderStatus;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+}

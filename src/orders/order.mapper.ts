@@ -1,0 +1,15 @@
+import type { OrderRecord } from '../common/access/order-lookup';
+import { fromCents } from '../common/money';
+import type { OrderResponse } from './dto/order.dto';
+
+export const toOrderResponse = (o: OrderRecord): OrderResponse => ({
+  id: o.id,
+  buyerId: o.buyerId,
+  sellerId: o.sellerId,
+  itemId: o.itemId,
+  finalPrice: fromCents(o.finalPriceCents),
+  status: o.status,
+  hasOpenDispute: o.hasOpenDispute,
+  createdAt: o.createdAt.toISOString(),
+  updatedAt: o.updatedAt.toISOString(),
+});
