@@ -15,7 +15,9 @@ import { HealthModule } from './health/health.module';
 import { ItemsModule } from './items/items.module';
 import { MessagesModule } from './messages/messages.module';
 import { OrdersModule } from './orders/orders.module';
+import { ReviewsModule } from './reviews/reviews.module';
 import { UsersModule } from './users/users.module';
+import { VenueReviewsModule } from './venue-reviews/venue-reviews.module';
 import { VenuesModule } from './venues/venues.module';
 
 export interface AppOptions {
@@ -66,6 +68,8 @@ export class AppModule {
         EventsModule,
         OrdersModule,
         MessagesModule,
+        ReviewsModule,
+        VenueReviewsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -1,5 +1,5 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
-import { MAX_AMOUNT } from './money';
+import { isWholeCents, MAX_AMOUNT } from './money';
 
 /**
  * A money amount in a request: a JSON number above 0, at most MAX_AMOUNT, with at most two
@@ -10,12 +10,8 @@ export function IsMoney(options?: ValidationOptions) {
     {
       name: 'isMoney',
       validator: {
-        validate: (value: unknown) => {
-          if (typeof value !== 'number' || !Number.isFinite(value)) return false;
-          if (value <= 0 || value > MAX_AMOUNT) return false;
-          const cents = Math.round(value * 100);
-          return Math.abs(cents / 100 - value) === 0;
-        },
+        validate: (value: unknown) =>
+          typeof value === 'number' && value > 0 && value <= MAX_AMOUNT && isWholeCents(value),
         defaultMessage: (args) =>
           `${args?.property ?? 'amount'} must be a number above 0 and at most ${MAX_AMOUNT}, with at most two decimals`,
       },

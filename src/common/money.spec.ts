@@ -1,4 +1,4 @@
-import { fromCents, MAX_AMOUNT, percentOfCents, toCents } from './money';
+import { fromCents, isWholeCents, MAX_AMOUNT, toCents } from './money';
 
 /** The decimal a client types for `cents`, e.g. 15007 -> 150.07, parsed as JSON would. */
 const typed = (cents: number) =>
@@ -35,22 +35,12 @@ describe('money', () => {
     });
   });
 
-  describe('percentOfCents', () => {
-    it.each([
-      [5, 10, 1], // 0.5 cent rounds up
-      [1, 12.5, 0], // 0.125 cent rounds down
-      [15, 10, 2], // 1.5 cents rounds up
-      [14, 10, 1], // 1.4 cents rounds down
-      [20, 2.5, 1], // 0.5 cent
-      [19, 2.5, 0], // 0.475 cent
-      [1000, 7.25, 73], // 72.5 cents
-      [15007, 10, 1501], // 1500.7 cents
-      [10000, 1.15, 115], // 1.15 * 100 is 114.99999999999999 in floating point
-      [100000000, 10, 10000000],
-      [12345, 0, 0],
-      [12345, 100, 12345],
-    ])('%p cents at %p%% is %p cents', (cents, percent, expected) => {
-      expect(percentOfCents(cents, percent)).toBe(expected);
-    });
+  describe('isWholeCents', () => {
+    it.each([150.07, 0.1, 0.01, 19.99, 1_000_000, 999_999.99, 0, 12.5])('%p is whole cents', (v) =>
+      expect(isWholeCents(v)).toBe(true),
+    );
+    it.each([0.1 + 0.2, 1e-7, 0.001, 150.071, NaN, Infinity])('%p is not', (v) =>
+      expect(isWholeCents(v)).toBe(false),
+    );
   });
 });

@@ -15,10 +15,10 @@ export function fromCents(cents: number): number {
   return Number((cents / 100).toFixed(2));
 }
 
-/** `value * percent / 100` in cents, rounded half-up to the cent; percent may have decimals. */
-export function percentOfCents(cents: number, percent: number): number {
-  // Work in hundredths of a percent so the arithmetic stays in integers.
-  const basisPoints = Math.round(percent * 100);
-  const scaled = cents * basisPoints; // exact while below 2^53
-  return Math.floor((scaled + 5_000) / 10_000);
+/**
+ * True when `amount` is a whole number of cents: 150.07 and 0.1 are, 0.1 + 0.2 and 1e-7 are not.
+ * JSON's 150.07 and 15007 / 100 are the same double, so the round trip is exact for valid input.
+ */
+export function isWholeCents(amount: number): boolean {
+  return Number.isFinite(amount) && Math.round(amount * 100) / 100 === amount;
 }

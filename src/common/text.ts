@@ -4,6 +4,10 @@ import { ValidateBy } from 'class-validator';
 export const trimString = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
 
+/** For optional free text (comments): trimmed, and nothing but spaces means no text (null). */
+export const trimToNull = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() || null : value;
+
 /**
  * Upper bound on a text field as PostgreSQL counts it (code points). class-validator's MaxLength
  * does not count variation selectors (the second half of "❤️"), so a title it accepted could

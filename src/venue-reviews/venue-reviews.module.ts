@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { VenueEventRating } from './venue-event-rating.entity';
+import { VenueEventReview } from './venue-event-review.entity';
+import { VenueReviewsController } from './venue-reviews.controller';
+import { VenueReviewsService } from './venue-reviews.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([VenueEventReview, VenueEventRating])],
+  controllers: [VenueReviewsController],
+  providers: [VenueReviewsService],
+})
+export class VenueReviewsModule {}
