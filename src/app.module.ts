@@ -10,6 +10,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { PaginationInterceptor } from './common/pagination/pagination.interceptor';
 import { requestIdFor } from './common/request-id';
 import { validateEnv, type EnvironmentVariables } from './config/env.validation';
+import { DisputesModule } from './disputes/disputes.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { ItemsModule } from './items/items.module';
@@ -70,6 +71,7 @@ export class AppModule {
         MessagesModule,
         ReviewsModule,
         VenueReviewsModule,
+        DisputesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -27,6 +27,8 @@ export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
 )
 @Index('disputes_one_open_per_order', ['orderId'], { unique: true, where: `status = 'OPEN'` })
 @Index('disputes_order_id_id_idx', ['orderId', 'id'])
+// The admin queue: open disputes, oldest first.
+@Index('disputes_open_id_idx', ['id'], { where: `status = 'OPEN'` })
 @Index('disputes_created_by_user_id_idx', ['createdByUserId'])
 export class Dispute {
   @PrimaryGeneratedColumn()

@@ -1,0 +1,96 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsOptional, IsString, MinLength } from 'class-validator';
+import { IsMoney } from '../../common/money-property';
+import { OrderIdAliasField, OrderIdField } from '../../common/order-id-alias';
+import { MaxChars, trimString } from '../../common/text';
+import { DISPUTE_STATUSES, type DisputeStatus } from '../dispute.entity';
+
+export class CreateDisputeDto {
+  @OrderIdField('The order the dispute is about.')
+  orderId!: number;
+
+  @OrderIdAliasField()
+  order_id?: number;
+
+  @ApiProperty({
+    example:
+      'The delivered files do not match the agreed specification. Three revisions were requested and none were addressed.',
+    minLength: 1,
+    maxLength: 500,
+  })
+  @Transform(trimString)
+  @IsString()
+  @MinLength(1, { message: 'reason must not be empty' })
+  @MaxChars(500)
+  reason!: string;
+}
+
+export class CreateDisputeMessageDto {
+  @ApiProperty({
+    example:
+      'Attached are the original brief and the files that were delivered. The discrepancies are highlighted.',
+    minLength: 1,
+    maxLength: 5000,
+  })
+  @Transform(trimString)
+  @IsString()
+  @MinLength(1, { message: 'message must not be empty' })
+  @MaxChars(5000)
+  message!: string;
+}
+
+export class ResolveDisputeDto {
+  @ApiProperty({
+    example:
+      'After reviewing the brief and deliverables, a partial refund of 50% has been issued. Both parties have been notified.',
+    minLength: 1,
+    maxLength: 5000,
+  })
+  @Transform(trimString)
+  @IsString()
+  @MinLength(1, { message: 'resolution must not be empty' })
+  @MaxChars(5000)
+  resolution!: string;
+
+  @ApiPropertyOptional({
+    example: 75.0,
+    description:
+      "Refund to record against the order's payment, in the same transaction as the close: " +
+      'above 0, at most two decimals, and not more than what is left to refund. Omitted or ' +
+      'null: no refund.',
+    nullable: true,
+  })
+  @IsOptional()
+  @IsMoney()
+  refundAmount?: number | null;
+}
+
+export class DisputeMessageResponse {
+  @ApiProperty({ example: 17 }) id!: number;
+  @ApiProperty({ example: 4 }) disputeId!: number;
+  @ApiProperty({ example: 7 }) userId!: number;
+  @ApiProperty({ example: 'lucia_buys' }) username!: string;
+  @ApiProperty({ example: 'Attached are the original brief and the delivered files.' })
+  message!: string;
+  @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) createdAt!: string;
+}
+
+export class DisputeResponse {
+  @ApiProperty({ example: 4 }) id!: number;
+  @ApiProperty({ example: 99 }) orderId!: number;
+  @ApiProperty({ example: 7 }) createdByUserId!: number;
+  @ApiProperty({ example: 'lucia_buys' }) createdByUsername!: string;
+  @ApiProperty({ example: 'The delivered files do not match the agreed specification.' })
+  reason!: string;
+  @ApiProperty({ enum: DISPUTE_STATUSES, example: 'OPEN' }) status!: DisputeStatus;
+  @ApiProperty({ type: String, nullable: true, description: 'null until an admin closes it.' })
+  resolution!: string | null;
+  @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) createdAt!: string;
+  @ApiProperty({ type: String, nullable: true, example: null }) closedAt!: string | null;
+}
+
+export class DisputeWithMessagesResponse extends DisputeResponse {
+  @ApiProperty({ type: DisputeMessageResponse, isArray: true, description: 'Oldest first.' })
+  messages!: DisputeMessageResponse[];
+}
