@@ -16,6 +16,7 @@ import { HealthModule } from './health/health.module';
 import { ItemsModule } from './items/items.module';
 import { MessagesModule } from './messages/messages.module';
 import { OrdersModule } from './orders/orders.module';
+import { PaymentsModule } from './payments/payments.module';
 import { ReviewsModule } from './reviews/reviews.module';
 import { UsersModule } from './users/users.module';
 import { VenueReviewsModule } from './venue-reviews/venue-reviews.module';
@@ -72,6 +73,7 @@ export class AppModule {
         ReviewsModule,
         VenueReviewsModule,
         DisputesModule,
+        PaymentsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

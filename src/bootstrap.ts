@@ -23,7 +23,8 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(options),
     adapter,
-    { bufferLogs: true },
+    // rawBody: Stripe signatures are computed over the exact bytes received.
+    { bufferLogs: true, rawBody: true },
   );
   app.useLogger(app.get(Logger));
 

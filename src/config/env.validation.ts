@@ -91,6 +91,12 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsBooleanString()
   SWAGGER_ENABLED = 'true';
+
+  /** Signing secret of the Stripe webhook endpoint (whsec_...). Unset: webhooks answer 503. */
+  @IsOptional()
+  @IsString()
+  @MinLength(8, { message: 'STRIPE_WEBHOOK_SECRET must be the whsec_... secret of the endpoint' })
+  STRIPE_WEBHOOK_SECRET?: string;
 }
 
 /**

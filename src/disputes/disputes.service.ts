@@ -1,12 +1,11 @@
 import {
-  BadRequestException,
   ConflictException,
   ForbiddenException,
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { DisputeAccess } from '../common/access/dispute-party.guard';
 import { OrderLookup } from '../common/access/order-lookup';
 import type { AuthUser } from '../common/auth/roles';
@@ -15,6 +14,7 @@ import { toCents } from '../common/money';
 import { decodeIdCursor, encodeCursor } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type { PageQueryDto } from '../common/pagination/page-query.dto';
+import { PaymentsService } from '../payments/payments.service';
 import {
   DISPUTE_COLUMNS,
   toDisputeMessageResponse,
@@ -37,6 +37,7 @@ export class DisputesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly orders: OrderLookup,
+    private readonly payments: PaymentsService,
   ) {}
 
   /**
@@ -188,15 +189,9 @@ export class DisputesService {
       }
       // null, like an omitted refundAmount, means no refund (the DTO lets both through).
       if (dto.refundAmount != null) {
-        await this.recordRefund(tx, rows[0].order_id, toCents(dto.refundAmount));
+        await this.payments.refund(tx, rows[0].order_id, toCents(dto.refundAmount));
       }
       return toDisputeResponse(rows[0]);
     });
-  }
-
-  private recordRefund(_tx: EntityManager, orderId: number, _cents: number): Promise<void> {
-    return Promise.reject(
-      new BadRequestException(`Order ${orderId} has no recorded payment to refund.`),
-    );
   }
 }

@@ -1,0 +1,114 @@
+import {
+  BadRequestException,
+  Injectable,
+  Logger,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import Stripe from 'stripe';
+import { DataSource, type EntityManager } from 'typeorm';
+import { MAX_AMOUNT } from '../common/money';
+import type { EnvironmentVariables } from '../config/env.validation';
+import type { WebhookAckResponse } from './dto/payment.dto';
+import { PaymentsService } from './payments.service';
+
+/** Currencies whose Stripe amounts are whole units, not hundredths. */
+const ZERO_DECIMAL = new Set(
+  'bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf'.split(' '),
+);
+/** Stripe's signatures older than this are refused (Stripe's own default). */
+const TOLERANCE_SECONDS = 300;
+
+/**
+ * Stripe webhooks: the signature is checked with Stripe's own library on the exact bytes
+ * received; the event id is stored in the same transaction as its effect, so a replay finds it
+ * and changes nothing. Events the service does not act on are acknowledged and kept.
+ */
+@Injectable()
+export class StripeWebhookService {
+  private readonly logger = new Logger('StripeWebhook');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly payments: PaymentsService,
+    private readonly config: ConfigService<EnvironmentVariables, true>,
+  ) {}
+
+  verify(rawBody: Buffer | undefined, signature: string | undefined): Stripe.Event {
+    const secret = this.config.get('STRIPE_WEBHOOK_SECRET', { infer: true });
+    if (!secret) {
+      throw new ServiceUnavailableException(
+        'Stripe webhooks are not configured on this server (STRIPE_WEBHOOK_SECRET is unset).',
+      );
+    }
+    if (!rawBody || !signature) {
+      throw new BadRequestException(
+        'A Stripe event needs its JSON body and a Stripe-Signature header.',
+      );
+    }
+    try {
+      return Stripe.webhooks.constructEvent(rawBody, signature, secret, TOLERANCE_SECONDS);
+    } catch {
+      throw new BadRequestException(
+        'The Stripe-Signature does not match this body and secret, or it is too old.',
+      );
+    }
+  }
+
+  async handle(event: Stripe.Event): Promise<WebhookAckResponse> {
+    // A signature proves who sent the bytes, not that they make an event; check the shape.
+    if (typeof event?.id !== 'string' || !event.id || typeof event.type !== 'string') {
+      throw new BadRequestException('The body is not a Stripe event (it needs an id and a type).');
+    }
+    return this.dataSource.transaction(async (tx) => {
+      const fresh: unknown[] = await tx.query(
+        `INSERT INTO stripe_events (id, type, outcome) VALUES ($1, $2, 'received')
+         ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [event.id, event.type],
+      );
+      if (!fresh.length) return { received: true, outcome: 'duplicate event: nothing changed' };
+      const outcome =
+        event.type === 'payment_intent.succeeded'
+          ? await this.paymentSucceeded(tx, event.data?.object)
+          : `ignored: ${event.type} is not handled`;
+      await tx.query('UPDATE stripe_events SET outcome = $2 WHERE id = $1', [event.id, outcome]);
+      if (!outcome.startsWith('recorded')) this.logger.warn({ event: event.id, outcome });
+      return { received: true, outcome };
+    });
+  }
+
+  private async paymentSucceeded(
+    tx: EntityManager,
+    intent: Stripe.PaymentIntent | undefined,
+  ): Promise<string> {
+    if (!intent || typeof intent.id !== 'string')
+      return 'ignored: no payment intent in data.object';
+    const orderId = Number(intent.metadata?.orderId);
+    if (!/^[1-9]\d{0,9}$/.test(intent.metadata?.orderId ?? '') || orderId > 2_147_483_647) {
+      return 'ignored: metadata.orderId is missing or not an order id';
+    }
+    if (typeof intent.currency !== 'string' || !/^[a-z]{3}$/i.test(intent.currency)) {
+      return 'ignored: no valid currency';
+    }
+    const currency = intent.currency.toLowerCase();
+    // What was actually received; `amount` is only what was asked for.
+    const minor = intent.amount_received;
+    if (!Number.isSafeInteger(minor) || minor <= 0) return 'ignored: no amount received';
+    // Amounts are kept in hundredths; Stripe's zero-decimal currencies count whole units.
+    const totalCents = ZERO_DECIMAL.has(currency) ? minor * 100 : minor;
+    // The same ceiling as every amount ECHO takes; above it (e.g. JPY 30,000,000) the cents
+    // would not fit the column, and a 400 would only make Stripe retry for days.
+    if (totalCents > MAX_AMOUNT * 100) return `ignored: amount above ${MAX_AMOUNT}`;
+    const result = await this.payments.record(tx, {
+      orderId,
+      stripeTxId: intent.id,
+      totalCents,
+      currency: currency.toUpperCase(),
+      paymentDate: Number.isSafeInteger(intent.created)
+        ? new Date(intent.created * 1000)
+        : undefined,
+    });
+    return typeof result === 'string' ? `ignored: ${result}` : `recorded payment ${result.id}`;
+  }
+}
