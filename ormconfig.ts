@@ -21,6 +21,8 @@ export function dataSourceOptions(url: string, overrides: Partial<DataSourceOpti
     migrationsRun: false,
     extra: {
       max: Number(process.env.DB_POOL_SIZE ?? 10),
+      // A request waits at most this long for a free connection, then fails fast (503).
+      connectionTimeoutMillis: Number(process.env.DB_CONNECT_TIMEOUT_MS ?? 3_000),
       // Statements must not hang a request forever; a stuck query fails and is reported.
       statement_timeout: Number(process.env.DB_STATEMENT_TIMEOUT_MS ?? 30_000),
     },

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../ormconfig';
 import { validateEnv } from '../src/config/env.validation';
 import { resolveDatabase } from '../src/database/embedded-database';
+import { migrate } from '../src/database/migrate';
 
 /**
  * For command-line scripts: the service's database (DATABASE_URL or the embedded one in
@@ -11,9 +12,9 @@ export async function withMigratedDatabase<T>(run: (ds: DataSource) => Promise<T
   const env = validateEnv(process.env);
   const database = await resolveDatabase(env);
   try {
+    await migrate(database.url);
     const ds = await new DataSource(dataSourceOptions(database.url)).initialize();
     try {
-      await ds.runMigrations();
       return await run(ds);
     } finally {
       await ds.destroy();

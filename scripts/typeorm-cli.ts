@@ -5,10 +5,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../ormconfig';
 import { validateEnv } from '../src/config/env.validation';
 import { resolveDatabase } from '../src/database/embedded-database';
+import { migrate } from '../src/database/migrate';
 
 async function main(): Promise<number> {
   const [command, name] = process.argv.slice(2);
@@ -27,9 +26,7 @@ async function main(): Promise<number> {
     if (command === 'migration:generate') {
       // A migration is the difference between the entities and the schema that the existing
       // migrations build, so apply those first.
-      const ds = await new DataSource(dataSourceOptions(database.url)).initialize();
-      await ds.runMigrations();
-      await ds.destroy();
+      await migrate(database.url);
     }
     const root = join(__dirname, '..', '..');
     const cli = join(root, 'node_modules', 'typeorm', 'cli.js');

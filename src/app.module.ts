@@ -7,6 +7,7 @@ import { dataSourceOptions } from '../ormconfig';
 import { AccessModule } from './common/access/access.module';
 import { AuthModule } from './common/auth/auth.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { PaginationInterceptor } from './common/pagination/pagination.interceptor';
 import { requestIdFor } from './common/request-id';
 import { validateEnv, type EnvironmentVariables } from './config/env.validation';
@@ -14,6 +15,7 @@ import { DisputesModule } from './disputes/disputes.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { ItemsModule } from './items/items.module';
+import { LiveModule } from './live/live.module';
 import { MessagesModule } from './messages/messages.module';
 import { OrdersModule } from './orders/orders.module';
 import { PaymentsModule } from './payments/payments.module';
@@ -25,8 +27,6 @@ import { VenuesModule } from './venues/venues.module';
 export interface AppOptions {
   /** The database to use (DATABASE_URL or the embedded one, resolved by the caller). */
   databaseUrl: string;
-  /** Apply pending migrations at start-up (the service does; tests use a migrated template). */
-  runMigrations: boolean;
 }
 
 @Module({})
@@ -58,11 +58,11 @@ export class AppModule {
         }),
         TypeOrmModule.forRoot({
           ...dataSourceOptions(options.databaseUrl),
-          migrationsRun: options.runMigrations,
           autoLoadEntities: true,
         }),
         AuthModule,
         AccessModule,
+        LiveModule,
         HealthModule,
         UsersModule,
         ItemsModule,
@@ -78,6 +78,7 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_INTERCEPTOR, useClass: PaginationInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
   }

@@ -1,12 +1,13 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
 import { requestIdFor } from './common/request-id';
 import { EchoValidationPipe } from './common/validation.pipe';
-import { validateEnv } from './config/env.validation';
+import { corsOrigins, docsEnabled, validateEnv } from './config/env.validation';
+import helmet from '@fastify/helmet';
 import type { IncomingMessage } from 'node:http';
 
 /**
@@ -32,10 +33,29 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
     void reply.header('x-request-id', request.id);
   });
+  await app.register(helmet, {
+    // Swagger UI runs inline scripts and styles; everything else is JSON.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+  const origins = corsOrigins(env);
+  if (origins.length) {
+    app.enableCors({
+      origin: origins,
+      exposedHeaders: ['X-Next-Cursor', 'Link', 'X-Request-Id', 'Retry-After'],
+      maxAge: 600,
+    });
+  }
   if (env.API_PREFIX) app.setGlobalPrefix(env.API_PREFIX);
   app.useGlobalPipes(new EchoValidationPipe());
 
-  if (env.SWAGGER_ENABLED === 'true') {
+  if (docsEnabled(env)) {
     const config = new DocumentBuilder()
       .setTitle('ECHO API')
       .setDescription(
@@ -48,7 +68,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
       .setVersion('1.0')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build();
-    const document = SwaggerModule.createDocument(app, config);
+    const document = documentIdempotencyKeys(SwaggerModule.createDocument(app, config));
     SwaggerModule.setup('docs', app, document, {
       useGlobalPrefix: true,
       jsonDocumentUrl: 'docs-json',
@@ -56,4 +76,27 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     });
   }
   return app;
+}
+
+/** Every authenticated POST takes an optional Idempotency-Key (IdempotencyInterceptor). */
+function documentIdempotencyKeys(document: OpenAPIObject): OpenAPIObject {
+  for (const path of Object.values(document.paths)) {
+    const post = path.post;
+    if (!post?.security?.length) continue;
+    post.parameters = [
+      ...(post.parameters ?? []),
+      {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description:
+          'Makes the request safe to retry: the same key and request within 24 h replays the ' +
+          'first response (Idempotent-Replayed: true) without doing it again. Another request ' +
+          'with the same key is 422; while the first is still running, 409.',
+        schema: { type: 'string', maxLength: 255 },
+      },
+    ];
+    post.responses['422'] ??= { description: 'The Idempotency-Key was used with another request.' };
+  }
+  return document;
 }

@@ -2,12 +2,14 @@ import 'reflect-metadata';
 import { createApp } from './bootstrap';
 import { validateEnv } from './config/env.validation';
 import { resolveDatabase } from './database/embedded-database';
+import { migrate } from './database/migrate';
 
 async function main(): Promise<void> {
   const started = Date.now();
   const env = validateEnv(process.env);
   const database = await resolveDatabase(env);
-  const app = await createApp({ databaseUrl: database.url, runMigrations: true });
+  await migrate(database.url);
+  const app = await createApp({ databaseUrl: database.url });
   await app.listen({ port: env.PORT, host: env.HOST });
 
   const url = `http://localhost:${env.PORT}${env.API_PREFIX}`;

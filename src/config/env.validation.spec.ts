@@ -14,7 +14,13 @@ describe('validateEnv', () => {
       LOG_LEVEL: 'info',
       BODY_LIMIT_BYTES: 1024 * 1024,
       DB_POOL_SIZE: 10,
-      SWAGGER_ENABLED: 'true',
+      SSE_HEARTBEAT_MS: 15_000,
+      AUTH_CACHE_MS: 5_000,
+      RATE_LIMIT_STORE: 'memory',
+      RATE_LIMIT_LOGIN_PER_ACCOUNT: 10,
+      RATE_LIMIT_LOGIN_PER_IP: 60,
+      RATE_LIMIT_REGISTER_PER_IP: 20,
+      RATE_LIMIT_MESSAGES_PER_THREAD: 30,
     });
   });
 

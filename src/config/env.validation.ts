@@ -88,9 +88,63 @@ export class EnvironmentVariables {
   @MaxLength(128)
   ADMIN_PASSWORD?: string;
 
+  /** Swagger UI and the OpenAPI document. Default: on, except when NODE_ENV=production. */
   @IsOptional()
   @IsBooleanString()
-  SWAGGER_ENABLED = 'true';
+  DOCS_ENABLED?: string;
+
+  /** Browser origins allowed by CORS, comma-separated. Default: none (no CORS headers). */
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  /** How long a verified token's account status (active, roles) is cached, in ms. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  AUTH_CACHE_MS = 5_000;
+
+  /** Where rate-limit counters live: this process, or PostgreSQL (shared by all instances). */
+  @IsOptional()
+  @IsIn(['memory', 'postgres'])
+  RATE_LIMIT_STORE: 'memory' | 'postgres' = 'memory';
+
+  /** Logins per minute per account (email), and per client IP. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_LOGIN_PER_ACCOUNT = 10;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_LOGIN_PER_IP = 60;
+
+  /** Registrations per hour per client IP. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_REGISTER_PER_IP = 20;
+
+  /** Messages per minute one user may post on one thread (orders and disputes). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_MESSAGES_PER_THREAD = 30;
+
+  /** How often an idle event stream gets a keep-alive comment. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  SSE_HEARTBEAT_MS = 15_000;
 
   /** Signing secret of the Stripe webhook endpoint (whsec_...). Unset: webhooks answer 503. */
   @IsOptional()
@@ -119,6 +173,16 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   env.API_PREFIX = normalizePrefix(env.API_PREFIX);
   return env;
 }
+
+/** Swagger is served unless turned off, and off in production unless turned on. */
+export const docsEnabled = (env: EnvironmentVariables): boolean =>
+  env.DOCS_ENABLED === undefined ? env.NODE_ENV !== 'production' : env.DOCS_ENABLED === 'true';
+
+export const corsOrigins = (env: EnvironmentVariables): string[] =>
+  (env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
 
 /** `api`, `/api/` and `/api` all mean the prefix `/api`; empty means none. */
 export function normalizePrefix(prefix: string | undefined): string {

@@ -19,6 +19,8 @@ import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { ApiPage } from '../common/pagination/api-page.decorator';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { ParseIdPipe } from '../common/parse-id.pipe';
+import { RateLimit } from '../common/rate-limit/rate-limit.guard';
+import { messagesPerThread } from '../common/rate-limit/rules';
 import { DisputesService } from './disputes.service';
 import {
   CreateDisputeDto,
@@ -99,6 +101,7 @@ export class DisputesController {
   }
 
   @Post(':id/messages')
+  @RateLimit(messagesPerThread('dispute'))
   @DisputeParty()
   @DISPUTE_ID
   @ApiOperation({

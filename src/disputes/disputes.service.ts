@@ -14,6 +14,7 @@ import { toCents } from '../common/money';
 import { decodeIdCursor, encodeCursor } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type { PageQueryDto } from '../common/pagination/page-query.dto';
+import { LiveEventsWriter } from '../live/live-events.writer';
 import { PaymentsService } from '../payments/payments.service';
 import {
   DISPUTE_COLUMNS,
@@ -38,6 +39,7 @@ export class DisputesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly orders: OrderLookup,
     private readonly payments: PaymentsService,
+    private readonly live: LiveEventsWriter,
   ) {}
 
   /**
@@ -142,26 +144,34 @@ export class DisputesService {
     return Page.fromRows(rows, query.limit, toDisputeResponse, (r) => encodeCursor([r.id]));
   }
 
-  /** Adds to the thread; the insert only happens while the dispute is OPEN (same statement). */
+  /**
+   * Adds to the thread; the insert only happens while the dispute is OPEN (same statement), and
+   * the live event is written in the same transaction.
+   */
   async postMessage(
     user: AuthUser,
     access: DisputeAccess,
     message: string,
   ): Promise<DisputeMessageResponse> {
-    const rows: DisputeMessageRow[] = await this.dataSource.query(
-      `WITH created AS (
-         INSERT INTO dispute_messages (dispute_id, user_id, message)
-         SELECT id, $2, $3 FROM disputes WHERE id = $1 AND status = 'OPEN'
-         RETURNING *
-       )
-       SELECT m.id, m.dispute_id, m.user_id, u.username, m.message, m.created_at
-       FROM created m JOIN users u ON u.id = m.user_id`,
-      [access.disputeId, user.id, message],
-    );
-    if (!rows.length) {
-      throw new ConflictException('This dispute is CLOSED; its thread no longer takes messages.');
-    }
-    return toDisputeMessageResponse(rows[0]);
+    return this.dataSource.transaction(async (tx) => {
+      const rows: DisputeMessageRow[] = await tx.query(
+        `WITH created AS (
+           INSERT INTO dispute_messages (dispute_id, user_id, message)
+           SELECT id, $2, $3 FROM disputes WHERE id = $1 AND status = 'OPEN'
+           RETURNING *
+         )
+         SELECT m.id, m.dispute_id, m.user_id, u.username, m.message, m.created_at
+         FROM created m JOIN users u ON u.id = m.user_id`,
+        [access.disputeId, user.id, message],
+      );
+      if (!rows.length) {
+        throw new ConflictException('This dispute is CLOSED; its thread no longer takes messages.');
+      }
+      const created = toDisputeMessageResponse(rows[0]);
+      const ref = { orderId: access.orderId, disputeId: access.disputeId };
+      await this.live.record(tx, 'dispute.message_created', ref, created);
+      return created;
+    });
   }
 
   /**
@@ -191,7 +201,10 @@ export class DisputesService {
       if (dto.refundAmount != null) {
         await this.payments.refund(tx, rows[0].order_id, toCents(dto.refundAmount));
       }
-      return toDisputeResponse(rows[0]);
+      const resolved = toDisputeResponse(rows[0]);
+      const ref = { orderId: resolved.orderId, disputeId: resolved.id };
+      await this.live.record(tx, 'dispute.resolved', ref, resolved);
+      return resolved;
     });
   }
 }

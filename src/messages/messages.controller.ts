@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiTags,
@@ -12,7 +13,9 @@ import type { AuthUser } from '../common/auth/roles';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { ApiPage } from '../common/pagination/api-page.decorator';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
-import { CreateMessageDto, MessageResponse } from './dto/message.dto';
+import { RateLimit } from '../common/rate-limit/rate-limit.guard';
+import { messagesPerThread } from '../common/rate-limit/rules';
+import { CreateMessageDto, MessageResponse, ReadMarkerResponse } from './dto/message.dto';
 import { MessagesService } from './messages.service';
 
 const ORDER_ID = ApiParam({ name: 'orderId', description: 'Order id.', example: 12 });
@@ -34,6 +37,7 @@ export class MessagesController {
   }
 
   @Post()
+  @RateLimit(messagesPerThread('order'))
   @OrderParty({ param: 'orderId', admin: false })
   @ORDER_ID
   @ApiOperation({
@@ -48,5 +52,22 @@ export class MessagesController {
     @Body() dto: CreateMessageDto,
   ): Promise<MessageResponse> {
     return this.messages.post(user, access.order.id, dto.content);
+  }
+
+  @Post('read')
+  @HttpCode(200)
+  @OrderParty({ param: 'orderId', admin: false })
+  @ORDER_ID
+  @ApiOperation({
+    summary: "Mark an order's thread read up to its newest message (its buyer or its seller)",
+    description: "Sets the caller's unreadCount on this order to 0.",
+  })
+  @ApiOkResponse({ type: ReadMarkerResponse })
+  @ApiErrors(400, 401, 403, 404)
+  markRead(
+    @CurrentUser() user: AuthUser,
+    @CurrentOrder() access: OrderAccess,
+  ): Promise<ReadMarkerResponse> {
+    return this.messages.markRead(user, access.order.id);
   }
 }

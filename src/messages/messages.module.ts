@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OrderMessageRead } from './order-message-read.entity';
 import { OrderMessage } from './order-message.entity';
 import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OrderMessage])],
+  imports: [TypeOrmModule.forFeature([OrderMessage, OrderMessageRead])],
   controllers: [MessagesController],
   providers: [MessagesService],
 })

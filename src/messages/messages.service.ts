@@ -5,7 +5,8 @@ import type { AuthUser } from '../common/auth/roles';
 import { decodeIdCursor, encodeCursor } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type { PageQueryDto } from '../common/pagination/page-query.dto';
-import type { MessageResponse } from './dto/message.dto';
+import { LiveEventsWriter } from '../live/live-events.writer';
+import type { MessageResponse, ReadMarkerResponse } from './dto/message.dto';
 
 interface MessageRow {
   id: number;
@@ -25,7 +26,10 @@ const toMessageResponse = (r: MessageRow): MessageResponse => ({
 
 @Injectable()
 export class MessagesService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly live: LiveEventsWriter,
+  ) {}
 
   /** The thread, oldest first. */
   async list(orderId: number, query: PageQueryDto): Promise<Page<MessageResponse>> {
@@ -40,18 +44,41 @@ export class MessagesService {
 
   /**
    * Posts to the thread. The insert is conditional on the order not being CANCELLED, checked
-   * in the same statement, so a message never lands on an order cancelled before it.
+   * in the same statement, so a message never lands on an order cancelled before it. The live
+   * event is written in the same transaction.
    */
   async post(user: AuthUser, orderId: number, content: string): Promise<MessageResponse> {
-    const rows: MessageRow[] = await this.dataSource.query(
-      `INSERT INTO order_messages (order_id, sender_id, content)
-       SELECT id, $2, $3 FROM orders WHERE id = $1 AND status <> 'CANCELLED'
-       RETURNING id, order_id, sender_id, content, sent_at`,
-      [orderId, user.id, content],
+    return this.dataSource.transaction(async (tx) => {
+      const rows: MessageRow[] = await tx.query(
+        `INSERT INTO order_messages (order_id, sender_id, content)
+         SELECT id, $2, $3 FROM orders WHERE id = $1 AND status <> 'CANCELLED'
+         RETURNING id, order_id, sender_id, content, sent_at`,
+        [orderId, user.id, content],
+      );
+      if (rows.length === 0) {
+        throw new ConflictException(
+          'This order is CANCELLED; its thread no longer takes messages.',
+        );
+      }
+      const message = toMessageResponse(rows[0]);
+      await this.live.record(tx, 'message.created', { orderId }, message);
+      return message;
+    });
+  }
+
+  /**
+   * Marks the thread read for the caller up to its newest message. The marker only moves
+   * forward, so an older concurrent request cannot undo a newer one.
+   */
+  async markRead(user: AuthUser, orderId: number): Promise<ReadMarkerResponse> {
+    const rows: { last_read_message_id: number }[] = await this.dataSource.query(
+      `INSERT INTO order_message_reads AS r (order_id, user_id, last_read_message_id)
+       SELECT $1, $2, COALESCE(max(id), 0) FROM order_messages WHERE order_id = $1
+       ON CONFLICT (order_id, user_id) DO UPDATE
+         SET last_read_message_id = GREATEST(r.last_read_message_id, EXCLUDED.last_read_message_id)
+       RETURNING last_read_message_id`,
+      [orderId, user.id],
     );
-    if (rows.length === 0) {
-      throw new ConflictException('This order is CANCELLED; its thread no longer takes messages.');
-    }
-    return toMessageResponse(rows[0]);
+    return { orderId, lastReadMessageId: rows[0].last_read_message_id, unreadCount: 0 };
   }
 }

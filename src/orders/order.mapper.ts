@@ -10,6 +10,7 @@ export const toOrderResponse = (o: OrderRecord): OrderResponse => ({
   finalPrice: fromCents(o.finalPriceCents),
   status: o.status,
   hasOpenDispute: o.hasOpenDispute,
+  unreadCount: o.unreadCount,
   createdAt: o.createdAt.toISOString(),
   updatedAt: o.updatedAt.toISOString(),
 });

@@ -8,7 +8,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import {
-  ORDER_COLUMNS,
+  orderColumns,
   toOrderRecord,
   type OrderRecord,
   type OrderRow,
@@ -16,6 +16,7 @@ import {
 import type { OrderAccess } from '../common/access/order-party.guard';
 import type { AuthUser } from '../common/auth/roles';
 import { toCents } from '../common/money';
+import { LiveEventsWriter } from '../live/live-events.writer';
 import { decodeIdCursor, encodeCursor } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type { PageQueryDto } from '../common/pagination/page-query.dto';
@@ -37,7 +38,10 @@ interface CreateResult {
 
 @Injectable()
 export class OrdersService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly live: LiveEventsWriter,
+  ) {}
 
   /**
    * One statement creates the order and its first history row, so both exist or neither does.
@@ -64,7 +68,8 @@ export class OrdersService {
               (SELECT base_price_cents FROM item) AS base_price_cents,
               (SELECT row_to_json(c) FROM (
                  SELECT id, buyer_id, seller_id, item_id, final_price_cents, status,
-                        false AS has_open_dispute, created_at, updated_at FROM created
+                        false AS has_open_dispute, 0 AS unread_count, created_at, updated_at
+                 FROM created
                ) c) AS "order"`,
       [dto.itemId, user.id, priceCents],
     );
@@ -104,7 +109,7 @@ export class OrdersService {
       filter += ` AND o.id < $${params.length}`;
     }
     const side = (column: string) =>
-      `SELECT ${ORDER_COLUMNS} FROM orders o
+      `SELECT ${orderColumns('$1')} FROM orders o
        WHERE o.${column} = $1${filter} ORDER BY o.id DESC LIMIT $2`;
     const sql =
       query.role === 'buyer'
@@ -122,7 +127,8 @@ export class OrdersService {
   /**
    * Moves the order along the lifecycle. `decideTransition` is the only judge; the update is
    * conditional on the status the decision was made from and writes the history row in the
-   * same statement, so of two concurrent changes from one status exactly one applies.
+   * same statement, so of two concurrent changes from one status exactly one applies. The
+   * live event is written in the same transaction.
    */
   async changeStatus(user: AuthUser, access: OrderAccess, to: OrderStatus): Promise<OrderResponse> {
     const from = access.order.status;
@@ -131,28 +137,28 @@ export class OrdersService {
       if (decision.reason === 'forbidden') throw new ForbiddenException(decision.message);
       throw new ConflictException(decision.message);
     }
-    const rows: OrderRow[] = await this.dataSource.query(
-      `WITH changed AS (
-         UPDATE orders SET status = $3, updated_at = now()
-         WHERE id = $1 AND status = $2
-         RETURNING *
-       ), history AS (
-         INSERT INTO order_status_history (order_id, status, changed_by_user_id, changed_at)
-         SELECT id, status, $4, updated_at FROM changed
-       )
-       SELECT o.id, o.buyer_id, o.seller_id, o.item_id, o.final_price_cents, o.status,
-              o.created_at, o.updated_at,
-              EXISTS (SELECT 1 FROM disputes d WHERE d.order_id = o.id AND d.status = 'OPEN')
-                AS has_open_dispute
-       FROM changed o`,
-      [access.order.id, from, to, user.id],
-    );
-    if (rows.length === 0) {
-      throw new ConflictException(
-        'The order changed while this request was handled; reload it and try again.',
+    return this.dataSource.transaction(async (tx) => {
+      const rows: OrderRow[] = await tx.query(
+        `WITH changed AS (
+           UPDATE orders SET status = $3, updated_at = now()
+           WHERE id = $1 AND status = $2
+           RETURNING *
+         ), history AS (
+           INSERT INTO order_status_history (order_id, status, changed_by_user_id, changed_at)
+           SELECT id, status, $4, updated_at FROM changed
+         )
+         SELECT ${orderColumns('$4')} FROM changed o`,
+        [access.order.id, from, to, user.id],
       );
-    }
-    return toOrderResponse(toOrderRecord(rows[0]));
+      if (rows.length === 0) {
+        throw new ConflictException(
+          'The order changed while this request was handled; reload it and try again.',
+        );
+      }
+      const order = toOrderResponse(toOrderRecord(rows[0]));
+      await this.live.record(tx, 'order.status_changed', { orderId: order.id }, order);
+      return order;
+    });
   }
 
   async history(orderId: number, query: PageQueryDto): Promise<Page<OrderHistoryEntryResponse>> {

@@ -12,8 +12,10 @@ import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { ApiPage } from '../common/pagination/api-page.decorator';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { ParseIdPipe } from '../common/parse-id.pipe';
+import { RateLimit } from '../common/rate-limit/rate-limit.guard';
+import { LOGIN_PER_ACCOUNT, LOGIN_PER_IP, REGISTER_PER_IP } from '../common/rate-limit/rules';
 import { LoginDto, RegisterDto } from './dto/register.dto';
-import { UpdateRolesDto } from './dto/update-roles.dto';
+import { UpdateActiveDto, UpdateRolesDto } from './dto/update-roles.dto';
 import { AuthResponse, PublicProfileResponse, UserResponse } from './dto/user.response';
 import { UsersService } from './users.service';
 
@@ -24,6 +26,7 @@ export class UsersController {
 
   @Public()
   @Post('register')
+  @RateLimit(REGISTER_PER_IP)
   @ApiOperation({ summary: 'Create an account and get a bearer token' })
   @ApiCreatedResponse({ type: AuthResponse })
   @ApiErrors(400, 409)
@@ -33,6 +36,7 @@ export class UsersController {
 
   @Public()
   @Post('login')
+  @RateLimit(LOGIN_PER_IP, LOGIN_PER_ACCOUNT)
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange email and password for a bearer token' })
   @ApiOkResponse({ type: AuthResponse })
@@ -74,7 +78,8 @@ export class UsersController {
   @ApiBearerAuth()
   @ApiOperation({
     summary: "Set a user's roles (ADMIN)",
-    description: "Takes effect at the user's next login. The last admin cannot be demoted (409).",
+    description:
+      "Takes effect on the user's tokens within AUTH_CACHE_MS (5 s by default). The last admin cannot be demoted (409).",
   })
   @ApiOkResponse({ type: UserResponse })
   @ApiErrors(400, 401, 403, 404, 409)
@@ -83,5 +88,23 @@ export class UsersController {
     @Body() dto: UpdateRolesDto,
   ): Promise<UserResponse> {
     return this.users.updateRoles(id, dto.roles);
+  }
+
+  @Patch(':id/active')
+  @Roles('ADMIN')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Deactivate or reactivate an account (ADMIN)',
+    description:
+      'A deactivated account cannot log in, and its existing tokens are refused within AUTH_CACHE_MS. Admins cannot deactivate themselves (409).',
+  })
+  @ApiOkResponse({ type: UserResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
+  setActive(
+    @CurrentUser() admin: AuthUser,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateActiveDto,
+  ): Promise<UserResponse> {
+    return this.users.setActive(admin, id, dto.isActive);
   }
 }

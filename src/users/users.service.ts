@@ -7,7 +7,7 @@ import {
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, LessThan, Repository } from 'typeorm';
-import type { Role } from '../common/auth/roles';
+import type { AuthUser, Role } from '../common/auth/roles';
 import { violatedConstraint } from '../common/errors/pg-errors';
 import { decodeIdCursor, encodeCursor } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
@@ -106,6 +106,19 @@ export class UsersService {
       user.roles = wanted;
       return toUserResponse(await repo.save(user));
     });
+  }
+
+  /**
+   * Activates or deactivates an account (ADMIN). A deactivated account cannot log in and its
+   * tokens are refused within AUTH_CACHE_MS. Admins cannot deactivate themselves.
+   */
+  async setActive(admin: AuthUser, id: number, isActive: boolean): Promise<UserResponse> {
+    if (admin.id === id && !isActive) {
+      throw new ConflictException('You cannot deactivate your own account.');
+    }
+    const user = await this.get(id);
+    user.isActive = isActive;
+    return toUserResponse(await this.users.save(user));
   }
 
   /** See upsertAdmin: used by ADMIN_EMAIL/ADMIN_PASSWORD at start-up. */

@@ -13,7 +13,8 @@ function signed(payload: object, alg = 'HS256', secret = process.env.JWT_SECRET!
 describe('users and auth', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    // No account cache: role and activation changes must show on the very next request.
+    t = await startTestApp({ AUTH_CACHE_MS: '0' });
   });
   afterAll(() => t.close());
 
@@ -201,7 +202,7 @@ describe('users and auth', () => {
       await t.http.get('/users?cursor=nonsense').set(admin.auth).expect(400);
     });
 
-    it('PATCH /users/{id}/roles promotes and demotes; the new role applies at next login', async () => {
+    it('PATCH /users/{id}/roles promotes and demotes, effective on existing tokens', async () => {
       const admin = await anAdmin(t);
       const u = await aUser(t);
       await t.http
@@ -215,15 +216,48 @@ describe('users and auth', () => {
         .send({ roles: ['ADMIN'] })
         .expect(200);
       expect(res.body.roles).toEqual(['USER', 'ADMIN']);
+      await t.http.get('/users').set(u.auth).expect(200); // the token issued before the change
       const login = await t.http
         .post('/users/login')
         .send({ email: u.email, password: u.password });
-      await t.http.get('/users').set('Authorization', `Bearer ${login.body.token}`).expect(200);
+      expect(login.body.roles).toEqual(['USER', 'ADMIN']);
       await t.http
         .patch(`/users/${u.id}/roles`)
         .set(admin.auth)
         .send({ roles: ['USER'] })
         .expect(200);
+      await t.http.get('/users').set('Authorization', `Bearer ${login.body.token}`).expect(403);
+    });
+
+    it('PATCH /users/{id}/active: a deactivated account cannot log in and its tokens stop working', async () => {
+      const admin = await anAdmin(t);
+      const u = await aUser(t);
+      await t.http.get('/users/me').set(u.auth).expect(200);
+      await t.http.patch(`/users/${u.id}/active`).set(u.auth).send({ isActive: false }).expect(403);
+      await t.http
+        .patch(`/users/${u.id}/active`)
+        .set(admin.auth)
+        .send({ isActive: 'no' })
+        .expect(400);
+      const res = await t.http
+        .patch(`/users/${u.id}/active`)
+        .set(admin.auth)
+        .send({ isActive: false })
+        .expect(200);
+      expect(res.body.isActive).toBe(false);
+      await t.http.get('/users/me').set(u.auth).expect(401);
+      await t.http.post('/users/login').send({ email: u.email, password: u.password }).expect(401);
+      await t.http
+        .patch(`/users/${admin.id}/active`)
+        .set(admin.auth)
+        .send({ isActive: false })
+        .expect(409);
+      await t.http
+        .patch(`/users/${u.id}/active`)
+        .set(admin.auth)
+        .send({ isActive: true })
+        .expect(200);
+      await t.http.get('/users/me').set(u.auth).expect(200);
     });
 
     it('PATCH /users/{id}/roles validates, 404s, and never demotes the last admin', async () => {

@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../ormconfig';
 import { ensureDatabase, startEmbeddedPostgres } from '../../src/database/embedded-database';
+import { migrate } from '../../src/database/migrate';
 import { withDatabase } from './databases';
 
 /**
@@ -27,12 +26,7 @@ export default async function globalSetup(): Promise<void> {
   const template = `echo_tpl_${randomBytes(4).toString('hex')}`;
   const templateUrl = withDatabase(serverUrl, template);
   await ensureDatabase(templateUrl);
-  const ds = await new DataSource(dataSourceOptions(templateUrl)).initialize();
-  try {
-    await ds.runMigrations();
-  } finally {
-    await ds.destroy();
-  }
+  await migrate(templateUrl);
 
   // Read by test/support/test-app.ts in the workers, which inherit this environment.
   process.env.ECHO_TEST_SERVER_URL = serverUrl;
@@ -41,4 +35,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.JWT_SECRET = randomBytes(32).toString('hex');
   process.env.DATA_DIR = scratch;
   process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
+  // Every test registers and logs in from 127.0.0.1; the rate-limit tests set their own limits.
+  process.env.RATE_LIMIT_REGISTER_PER_IP = '1000000';
+  process.env.RATE_LIMIT_LOGIN_PER_IP = '1000000';
+  process.env.RATE_LIMIT_LOGIN_PER_ACCOUNT = '1000000';
+  process.env.RATE_LIMIT_MESSAGES_PER_THREAD = '1000000';
 }

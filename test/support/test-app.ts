@@ -31,7 +31,7 @@ export async function startTestApp(
   Object.assign(process.env, env);
   let app: NestFastifyApplication;
   try {
-    app = await createApp({ databaseUrl: db.url, runMigrations: false });
+    app = await createApp({ databaseUrl: db.url });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   } finally {

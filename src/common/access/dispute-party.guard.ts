@@ -26,17 +26,12 @@ export interface DisputeAccess {
 
 type RequestWithAccess = FastifyRequest & { user?: AuthUser; disputeAccess?: DisputeAccess };
 
-/**
- * Loads the dispute in `:id` with its order's parties, and lets through the dispute's creator,
- * the other party of the order, and admins. Malformed id 400, no such dispute 404, others 403.
- */
+/** Loads a dispute with its order's parties: 404 when missing, 403 for anyone else. */
 @Injectable()
-export class DisputePartyGuard implements CanActivate {
+export class DisputeAccessService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<RequestWithAccess>();
-    const id = parseId((request.params as Record<string, string>).id, 'id');
+  async check(user: AuthUser, id: number): Promise<DisputeAccess> {
     const rows: { order_id: number; status: DisputeStatus; buyer_id: number; seller_id: number }[] =
       await this.dataSource.query(
         `SELECT d.order_id, d.status, o.buyer_id, o.seller_id
@@ -44,7 +39,6 @@ export class DisputePartyGuard implements CanActivate {
         [id],
       );
     if (!rows.length) throw new NotFoundException(`Dispute ${id} does not exist.`);
-    const user = request.user!;
     const row = rows[0];
     const access: DisputeAccess = {
       disputeId: id,
@@ -56,7 +50,22 @@ export class DisputePartyGuard implements CanActivate {
     if (!access.isParty && !access.isAdmin) {
       throw new ForbiddenException('Only the parties to this dispute or an admin may do this.');
     }
-    request.disputeAccess = access;
+    return access;
+  }
+}
+
+/**
+ * Lets through the dispute's creator, the other party of its order, and admins, for the
+ * dispute in `:id`. Malformed id 400, no such dispute 404, others 403.
+ */
+@Injectable()
+export class DisputePartyGuard implements CanActivate {
+  constructor(private readonly access: DisputeAccessService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<RequestWithAccess>();
+    const id = parseId((request.params as Record<string, string>).id, 'id');
+    request.disputeAccess = await this.access.check(request.user!, id);
     return true;
   }
 }

@@ -12,15 +12,29 @@ export interface OrderRecord {
   finalPriceCents: number;
   status: OrderStatus;
   hasOpenDispute: boolean;
+  /** Messages from the other side the viewer has not marked read. */
+  unreadCount: number;
   createdAt: Date;
   updatedAt: Date;
 }
 
-/** The select list that every order read shares, so they all map with `toOrderRecord`. */
-export const ORDER_COLUMNS = `o.id, o.buyer_id, o.seller_id, o.item_id, o.final_price_cents,
-  o.status, o.created_at, o.updated_at,
+/**
+ * The select list that every order read shares, so they all map with `toOrderRecord`.
+ * `viewer` is the SQL parameter holding the caller's id, for the unread count (each part is
+ * one index probe: the open-dispute index, the read marker, then messages after it).
+ */
+export const orderColumns = (viewer: string | null) => `o.id, o.buyer_id, o.seller_id,
+  o.item_id, o.final_price_cents, o.status, o.created_at, o.updated_at,
   EXISTS (SELECT 1 FROM disputes d WHERE d.order_id = o.id AND d.status = 'OPEN')
-    AS has_open_dispute`;
+    AS has_open_dispute,
+  ${
+    viewer === null
+      ? '0'
+      : `(SELECT count(*) FROM order_messages m
+          WHERE m.order_id = o.id AND m.sender_id <> ${viewer}
+            AND m.id > COALESCE((SELECT r.last_read_message_id FROM order_message_reads r
+                                 WHERE r.order_id = o.id AND r.user_id = ${viewer}), 0))::int`
+  } AS unread_count`;
 
 export interface OrderRow {
   id: number;
@@ -30,6 +44,7 @@ export interface OrderRow {
   final_price_cents: number;
   status: OrderStatus;
   has_open_dispute: boolean;
+  unread_count: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -42,6 +57,7 @@ export const toOrderRecord = (r: OrderRow): OrderRecord => ({
   finalPriceCents: r.final_price_cents,
   status: r.status,
   hasOpenDispute: r.has_open_dispute,
+  unreadCount: r.unread_count,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -50,10 +66,11 @@ export const toOrderRecord = (r: OrderRow): OrderRecord => ({
 export class OrderLookup {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async find(id: number): Promise<OrderRecord | null> {
+  /** The order, with its unread count for `viewerId` when one is given. */
+  async find(id: number, viewerId?: number): Promise<OrderRecord | null> {
     const rows: OrderRow[] = await this.dataSource.query(
-      `SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = $1`,
-      [id],
+      `SELECT ${orderColumns(viewerId === undefined ? null : '$2')} FROM orders o WHERE o.id = $1`,
+      viewerId === undefined ? [id] : [id, viewerId],
     );
     return rows.length ? toOrderRecord(rows[0]) : null;
   }

@@ -23,15 +23,41 @@ export interface OrderAccess {
   isAdmin: boolean;
 }
 
-interface OrderPartyOptions {
+export interface OrderPartyOptions {
   /** The path parameter holding the order id. */
   param: 'id' | 'orderId';
   /** Whether an admin who is not a party passes too (reads and admin actions). */
   admin: boolean;
 }
 
-const ORDER_PARTY = 'echo:orderParty';
+export const ORDER_PARTY = 'echo:orderParty';
 type RequestWithAccess = FastifyRequest & { user?: AuthUser; orderAccess?: OrderAccess };
+
+/** Loads an order and checks the caller's relation to it: 404 when missing, 403 for others. */
+@Injectable()
+export class OrderAccessService {
+  constructor(private readonly orders: OrderLookup) {}
+
+  async check(user: AuthUser, orderId: number, allowAdmin: boolean): Promise<OrderAccess> {
+    const order = await this.orders.find(orderId, user.id);
+    if (!order) throw new NotFoundException(`Order ${orderId} does not exist.`);
+    const access: OrderAccess = {
+      order,
+      isBuyer: order.buyerId === user.id,
+      isSeller: order.sellerId === user.id,
+      isAdmin: isAdmin(user),
+    };
+    const isParty = access.isBuyer || access.isSeller;
+    if (!isParty && !(allowAdmin && access.isAdmin)) {
+      throw new ForbiddenException(
+        allowAdmin
+          ? 'Only the buyer, the seller or an admin may do this on this order.'
+          : 'Only the buyer or the seller of this order may do this.',
+      );
+    }
+    return access;
+  }
+}
 
 /**
  * Loads the order named in the path once and lets through its buyer, its seller and, where the
@@ -41,7 +67,7 @@ type RequestWithAccess = FastifyRequest & { user?: AuthUser; orderAccess?: Order
 export class OrderPartyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly orders: OrderLookup,
+    private readonly access: OrderAccessService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -49,24 +75,7 @@ export class OrderPartyGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<RequestWithAccess>();
     const params = request.params as Record<string, string>;
     const id = parseId(params[options.param], options.param);
-    const order = await this.orders.find(id);
-    if (!order) throw new NotFoundException(`Order ${id} does not exist.`);
-    const user = request.user!;
-    const access: OrderAccess = {
-      order,
-      isBuyer: order.buyerId === user.id,
-      isSeller: order.sellerId === user.id,
-      isAdmin: isAdmin(user),
-    };
-    const isParty = access.isBuyer || access.isSeller;
-    if (!isParty && !(options.admin && access.isAdmin)) {
-      throw new ForbiddenException(
-        options.admin
-          ? 'Only the buyer, the seller or an admin may do this on this order.'
-          : 'Only the buyer or the seller of this order may do this.',
-      );
-    }
-    request.orderAccess = access;
+    request.orderAccess = await this.access.check(request.user!, id, options.admin);
     return true;
   }
 }

@@ -4,6 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import type { EnvironmentVariables } from '../../config/env.validation';
+import { AccountStatus } from './account-status';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JWT_SECRET, resolveJwtSecret } from './jwt-secret';
 import { JwtStrategy } from './jwt.strategy';
@@ -45,9 +46,10 @@ function tokenLifetime(value: string): number | `${number}${'ms' | 's' | 'm' | '
   providers: [
     jwtSecretProvider,
     JwtStrategy,
+    AccountStatus,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [JwtModule],
+  exports: [JwtModule, AccountStatus],
 })
 export class AuthModule {}

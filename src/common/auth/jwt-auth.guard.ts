@@ -2,6 +2,7 @@ import { ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
+import { AccountStatus } from './account-status';
 import { IS_PUBLIC } from './auth.decorators';
 import type { AuthUser } from './roles';
 
@@ -11,17 +12,31 @@ import type { AuthUser } from './roles';
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly accounts: AccountStatus,
+  ) {
     super();
   }
 
-  canActivate(context: ExecutionContext) {
+  /**
+   * After the token checks out, the account must still be active; its roles are taken as they
+   * are now (AccountStatus), so a deactivation or demotion does not wait for the token to expire.
+   */
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
       context.getHandler(),
       context.getClass(),
     ]);
     if (isPublic) return true;
-    return super.canActivate(context);
+    await super.canActivate(context);
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
+    const current = await this.accounts.current(request.user!.id);
+    if (!current) {
+      throw new UnauthorizedException('This account is deactivated or no longer exists.');
+    }
+    request.user = current;
+    return true;
   }
 
   handleRequest<TUser = AuthUser>(

@@ -2,18 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { JWT_SECRET } from './jwt-secret';
-import { ROLES, type AuthUser, type Role } from './roles';
-
-interface TokenPayload {
-  sub?: unknown;
-  roles?: unknown;
-  typ?: unknown;
-}
+import type { AuthUser } from './roles';
+import { authUserFrom, type TokenClaims } from './token-claims';
 
 /**
  * Verifies `Authorization: Bearer <JWT>`: HS256 only (a token signed with another algorithm,
- * or `none`, is refused), signature and expiry checked. The token carries the user id and
- * roles, so a request costs no database lookup; role changes apply from the next login.
+ * or `none`, is refused), signature, expiry and not-before checked.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
@@ -26,11 +20,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  validate(payload: TokenPayload): AuthUser | false {
-    const id = Number(payload.sub);
-    const roles = payload.roles;
-    if (payload.typ !== 'access' || !Number.isSafeInteger(id) || id <= 0) return false;
-    if (!Array.isArray(roles) || !roles.every((r) => ROLES.includes(r as Role))) return false;
-    return { id, roles: roles as Role[] };
+  // Passport keeps strategies in a process-wide registry, so this stays free of per-app state;
+  // the account check (active, current roles) is done by JwtAuthGuard with its own services.
+  validate(claims: TokenClaims): AuthUser | false {
+    return authUserFrom(claims, 'access') ?? false;
   }
 }

@@ -9,6 +9,7 @@ import {
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
+import { TooManyRequestsException } from '../rate-limit/rate-limit.guard';
 
 interface ErrorBody {
   statusCode: number;
@@ -46,6 +47,32 @@ function pgDataErrorMessage(exception: unknown): string | undefined {
   return undefined;
 }
 
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+
+/**
+ * The database went away (connection refused or cut, server shutting down, pool exhausted for
+ * too long). The request did not complete, so 503 tells the client to retry, rather than 500.
+ */
+function isDatabaseUnavailable(exception: unknown): boolean {
+  const err = (exception instanceof QueryFailedError ? exception.driverError : exception) as {
+    code?: string;
+    message?: string;
+  } | null;
+  if (!err || typeof err !== 'object') return false;
+  const code = err.code ?? '';
+  const message = err.message ?? '';
+  return (
+    CONNECTION_CODES.has(code) ||
+    code.startsWith('08') || // connection exception
+    code === '57P01' || // terminated by administrator
+    code === '57P02' || // crash shutdown
+    code === '57P03' || // cannot connect now
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      message,
+    )
+  );
+}
+
 export function requestIdOf(request: FastifyRequest): string {
   return String(request.id ?? '');
 }
@@ -81,6 +108,14 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
         : 'The request could not be read.');
     return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, requestId };
   }
+  if (isDatabaseUnavailable(exception)) {
+    return {
+      statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+      error: 'Service Unavailable',
+      message: 'The database is unavailable right now; nothing was saved. Retry in a few seconds.',
+      requestId,
+    };
+  }
   const dataError = pgDataErrorMessage(exception);
   if (dataError) {
     return { statusCode: 400, error: 'Bad Request', message: dataError, requestId };
@@ -115,6 +150,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       );
     }
     if (reply.sent) return;
+    if (exception instanceof TooManyRequestsException) {
+      void reply.header('Retry-After', String(exception.retryAfter));
+    }
     void reply.status(body.statusCode).header('content-type', 'application/json').send(body);
   }
 }

@@ -24,3 +24,10 @@ export class MessageResponse {
   @ApiProperty({ example: 'Hi, the files are ready for review.' }) content!: string;
   @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) sentAt!: string;
 }
+
+export class ReadMarkerResponse {
+  @ApiProperty({ example: 12 }) orderId!: number;
+  @ApiProperty({ example: 41, description: 'The newest message marked read (0: none yet).' })
+  lastReadMessageId!: number;
+  @ApiProperty({ example: 0 }) unreadCount!: number;
+}

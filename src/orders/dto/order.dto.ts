@@ -54,6 +54,12 @@ export class OrderResponse {
   @ApiProperty({ enum: ORDER_STATUSES, example: 'PENDING' }) status!: OrderStatus;
   @ApiProperty({ example: false, description: 'True while a dispute on the order is OPEN.' })
   hasOpenDispute!: boolean;
+  @ApiProperty({
+    example: 2,
+    description:
+      'Messages from the other side the caller has not marked read (POST .../messages/read). In a live event, it is the count of the user who made the change.',
+  })
+  unreadCount!: number;
   @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) createdAt!: string;
   @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) updatedAt!: string;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn } from 'class-validator';
 import { ROLES, type Role } from '../../common/auth/roles';
 
 export class UpdateRolesDto {
@@ -14,4 +14,13 @@ export class UpdateRolesDto {
   @ArrayMaxSize(ROLES.length)
   @IsIn(ROLES, { each: true, message: 'roles may only contain USER and ADMIN' })
   roles!: Role[];
+}
+
+export class UpdateActiveDto {
+  @ApiProperty({
+    example: false,
+    description: 'false: the account can no longer log in, and its tokens stop working.',
+  })
+  @IsBoolean({ message: 'isActive must be true or false' })
+  isActive!: boolean;
 }

@@ -1,0 +1,23 @@
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../ormconfig';
+
+/** Advisory lock key held while migrating, so instances starting together migrate once. */
+const MIGRATION_LOCK = 7_347_760;
+
+/**
+ * Applies pending migrations. Several instances may start at the same moment; the first takes
+ * the lock and migrates, the others wait for it and then find nothing left to do.
+ */
+export async function migrate(url: string): Promise<number> {
+  const ds = await new DataSource(dataSourceOptions(url, { extra: { max: 1 } })).initialize();
+  try {
+    await ds.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      return (await ds.runMigrations({ transaction: 'each' })).length;
+    } finally {
+      await ds.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    await ds.destroy();
+  }
+}

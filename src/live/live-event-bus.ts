@@ -1,0 +1,138 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Client, type Notification } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+import { keysOf, LIVE_CHANNEL, scopeKey, type LiveEvent, type StreamScope } from './live-events';
+
+export interface Subscriber {
+  scope: StreamScope;
+  deliver(event: LiveEvent): void;
+  /** The bus lost its LISTEN connection: events may have been missed, the stream must end. */
+  interrupt(): void;
+}
+
+interface EventRow {
+  id: string;
+  type: LiveEvent['type'];
+  order_id: number;
+  dispute_id: number | null;
+  buyer_id: number;
+  seller_id: number;
+  payload: unknown;
+}
+
+export const toLiveEvent = (r: EventRow): LiveEvent => ({
+  id: Number(r.id),
+  type: r.type,
+  orderId: r.order_id,
+  disputeId: r.dispute_id,
+  buyerId: r.buyer_id,
+  sellerId: r.seller_id,
+  payload: r.payload,
+});
+
+/**
+ * One LISTEN connection per instance. Notifications carry ids; when a local stream follows one
+ * of the event's scopes, the events are fetched in one query per burst and handed to it. With
+ * no local subscriber an event costs nothing but the notification.
+ */
+@Injectable()
+export class LiveEventBus implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('LiveEventBus');
+  private readonly subscribers = new Map<string, Set<Subscriber>>();
+  private listener: Client | null = null;
+  private pending = new Set<number>();
+  private flushing: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.listen();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closed = true;
+    for (const set of this.subscribers.values()) for (const s of set) s.interrupt();
+    this.subscribers.clear();
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  subscribe(subscriber: Subscriber): () => void {
+    const key = scopeKey(subscriber.scope);
+    let set = this.subscribers.get(key);
+    if (!set) this.subscribers.set(key, (set = new Set()));
+    set.add(subscriber);
+    return () => {
+      set.delete(subscriber);
+      if (set.size === 0 && this.subscribers.get(key) === set) this.subscribers.delete(key);
+    };
+  }
+
+  /** Open streams on this instance (for metrics and tests). */
+  subscriberCount(): number {
+    let n = 0;
+    for (const set of this.subscribers.values()) n += set.size;
+    return n;
+  }
+
+  private async listen(): Promise<void> {
+    const options = this.dataSource.options as PostgresConnectionOptions;
+    const client = new Client({ connectionString: options.url });
+    client.on('notification', (n) => this.onNotification(n));
+    client.on('error', (err) => this.onListenerLost(err));
+    await client.connect();
+    await client.query(`LISTEN ${LIVE_CHANNEL}`);
+    this.listener = client;
+  }
+
+  /**
+   * A lost LISTEN connection may have dropped notifications, so every open stream is ended:
+   * clients reconnect with Last-Event-ID and get what they missed from the database.
+   */
+  private onListenerLost(err: Error): void {
+    if (this.closed) return;
+    this.logger.warn({ err }, 'LISTEN connection lost; ending open streams and reconnecting');
+    for (const set of this.subscribers.values()) for (const s of set) s.interrupt();
+    this.listener = null;
+    const retry = (delay: number) =>
+      setTimeout(() => {
+        if (this.closed) return;
+        this.listen().catch(() => retry(Math.min(delay * 2, 10_000)));
+      }, delay).unref();
+    retry(200);
+  }
+
+  private onNotification(n: Notification): void {
+    const [id, orderId, disputeId, buyerId, sellerId] = (n.payload ?? '').split(':').map(Number);
+    if (!id) return;
+    const keys = keysOf({ orderId, disputeId: disputeId || null, buyerId, sellerId });
+    if (!keys.some((k) => this.subscribers.has(k))) return;
+    this.pending.add(id);
+    this.flushing ??= Promise.resolve().then(() => this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.size) {
+      const ids = [...this.pending];
+      this.pending.clear();
+      try {
+        const rows: EventRow[] = await this.dataSource.query(
+          `SELECT id, type, order_id, dispute_id, buyer_id, seller_id, payload
+           FROM thread_events WHERE id = ANY($1::bigint[]) ORDER BY id`,
+          [ids],
+        );
+        for (const event of rows.map(toLiveEvent)) {
+          for (const key of keysOf(event)) {
+            for (const s of this.subscribers.get(key) ?? []) s.deliver(event);
+          }
+        }
+      } catch (err) {
+        this.logger.error({ err }, 'Could not fetch notified events; ending open streams');
+        for (const set of this.subscribers.values()) for (const s of set) s.interrupt();
+      }
+    }
+    this.flushing = null;
+  }
+}

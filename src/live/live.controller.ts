@@ -1,0 +1,174 @@
+import {
+  applyDecorators,
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  Post,
+  Req,
+  Res,
+  SetMetadata,
+  UseGuards,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  CurrentDispute,
+  DisputePartyGuard,
+  type DisputeAccess,
+} from '../common/access/dispute-party.guard';
+import {
+  CurrentOrder,
+  ORDER_PARTY,
+  OrderPartyGuard,
+  type OrderAccess,
+  type OrderPartyOptions,
+} from '../common/access/order-party.guard';
+import { CurrentUser, Public } from '../common/auth/auth.decorators';
+import type { AuthUser } from '../common/auth/roles';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
+import type { EnvironmentVariables } from '../config/env.validation';
+import { StreamTokenRequestDto, StreamTokenResponse } from './dto/stream-token.dto';
+import { serveEventStream } from './event-stream';
+import { LiveEventBus } from './live-event-bus';
+import { LiveEventsReader } from './live-events.reader';
+import type { StreamScope } from './live-events';
+import { STREAM_KIND, StreamAuthGuard, type StreamKind } from './stream-auth.guard';
+import { StreamTokensService } from './stream-tokens.service';
+
+/**
+ * An event stream route: public to the global JWT guard (EventSource may authenticate with
+ * `?token=`), then StreamAuthGuard, then the same party guard as the thread's REST routes.
+ */
+const EventStream = (kind: StreamKind, description: string) =>
+  applyDecorators(
+    Public(),
+    SetMetadata(STREAM_KIND, kind),
+    ...(kind === 'order'
+      ? [
+          SetMetadata(ORDER_PARTY, { param: 'id', admin: true } satisfies OrderPartyOptions),
+          UseGuards(StreamAuthGuard, OrderPartyGuard),
+        ]
+      : kind === 'dispute'
+        ? [UseGuards(StreamAuthGuard, DisputePartyGuard)]
+        : [UseGuards(StreamAuthGuard)]),
+    ApiBearerAuth(),
+    ApiProduces('text/event-stream'),
+    ApiQuery({ name: 'token', required: false, description: 'A stream token, for EventSource.' }),
+    ApiQuery({
+      name: 'lastEventId',
+      required: false,
+      description: 'Resume after this event id (same as the Last-Event-ID header).',
+    }),
+    ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this id.' }),
+    ApiOperation({ summary: 'Live events (server-sent events)', description }),
+    ApiResponse({
+      status: 200,
+      description:
+        'A text/event-stream. Each event has `id:`, `event:` (its type) and `data:` (the JSON ' +
+        'the REST route returned). A comment line is sent every 15 s to keep the connection up.',
+    }),
+    ApiErrors(400, 401, 403, 404),
+  );
+
+/** Event ids are bigserial: any non-negative integer JavaScript holds exactly. */
+function parseEventId(value: unknown): number {
+  if (typeof value === 'string' && /^\d{1,15}$/.test(value)) return Number(value);
+  throw new BadRequestException('Last-Event-ID must be the id of an event received earlier.');
+}
+
+@ApiTags('live events')
+@Controller()
+export class LiveController {
+  constructor(
+    private readonly bus: LiveEventBus,
+    private readonly reader: LiveEventsReader,
+    private readonly tokens: StreamTokensService,
+    private readonly config: ConfigService<EnvironmentVariables, true>,
+  ) {}
+
+  @Get('orders/:id/events')
+  @ApiParam({ name: 'id', example: 12 })
+  @EventStream(
+    'order',
+    'message.created and order.status_changed on this order. Its buyer, its seller or an admin.',
+  )
+  orderEvents(
+    @CurrentOrder() access: OrderAccess,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.serve(request, reply, { kind: 'order', id: access.order.id });
+  }
+
+  @Get('disputes/:id/events')
+  @ApiParam({ name: 'id', example: 4 })
+  @EventStream(
+    'dispute',
+    'dispute.message_created and dispute.resolved on this dispute. Its parties or an admin.',
+  )
+  disputeEvents(
+    @CurrentDispute() access: DisputeAccess,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.serve(request, reply, { kind: 'dispute', id: access.disputeId });
+  }
+
+  @Get('users/me/events')
+  @EventStream(
+    'user',
+    "Every event on the caller's orders and disputes, as buyer or seller: for a notification badge.",
+  )
+  myEvents(
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.serve(request, reply, { kind: 'user', id: user.id });
+  }
+
+  @Post('users/me/stream-tokens')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'A 60-second token that opens one event stream, for EventSource',
+    description:
+      "Browsers' EventSource cannot send headers. Pass the token as `?token=` (the `url` field " +
+      'has it). It opens only that stream, only for 60 seconds from now, and is refused by ' +
+      'every other route. Ask for a new one to reconnect after it expires.',
+  })
+  @ApiCreatedResponse({ type: StreamTokenResponse })
+  @ApiErrors(400, 401, 403, 404)
+  streamToken(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: StreamTokenRequestDto,
+  ): Promise<StreamTokenResponse> {
+    return this.tokens.issue(user, dto);
+  }
+
+  private serve(request: FastifyRequest, reply: FastifyReply, scope: StreamScope) {
+    const header = request.headers['last-event-id'];
+    const query = (request.query as Record<string, unknown>).lastEventId;
+    const raw = typeof header === 'string' ? header : query;
+    const lastEventId = raw === undefined ? null : parseEventId(raw);
+    return serveEventStream(request, reply, scope, lastEventId, {
+      bus: this.bus,
+      reader: this.reader,
+      options: {
+        heartbeatMs: this.config.get('SSE_HEARTBEAT_MS', { infer: true }),
+        maxBufferedBytes: 1024 * 1024,
+      },
+    });
+  }
+}

@@ -1,0 +1,84 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import type { FastifyRequest } from 'fastify';
+import { AccountStatus } from '../common/auth/account-status';
+import type { AuthUser } from '../common/auth/roles';
+import { authUserFrom, type TokenClaims } from '../common/auth/token-claims';
+
+export const STREAM_KIND = 'echo:streamKind';
+export type StreamKind = 'order' | 'dispute' | 'user';
+
+type StreamRequest = FastifyRequest & { user?: AuthUser };
+
+/**
+ * Authenticates an event stream: a normal bearer token in the Authorization header, or, for
+ * browsers' EventSource which cannot send headers, a short-lived stream token in `?token=`
+ * that opens only the stream it was issued for. The party checks run after this guard.
+ */
+@Injectable()
+export class StreamAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly jwt: JwtService,
+    private readonly accounts: AccountStatus,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<StreamRequest>();
+    const kind = this.reflector.get<StreamKind>(STREAM_KIND, context.getHandler());
+    const header = request.headers.authorization;
+    const query = request.query as Record<string, unknown>;
+    if (header?.startsWith('Bearer ')) {
+      request.user = await this.active(this.verify(header.slice(7), 'access'));
+      return true;
+    }
+    if (typeof query.token === 'string') {
+      const claims = this.claims(query.token);
+      const user = authUserFrom(claims, 'stream');
+      if (!user) throw this.unauthorized();
+      const id = kind === 'user' ? user.id : (request.params as Record<string, string>).id;
+      if (claims.scope !== `${kind}:${id}`) {
+        throw new ForbiddenException('This stream token was issued for another stream.');
+      }
+      request.user = await this.active(user);
+      return true;
+    }
+    throw new UnauthorizedException(
+      'Send "Authorization: Bearer <token>", or ?token= from POST /users/me/stream-tokens.',
+    );
+  }
+
+  /** The account as it is now: deactivated is refused, roles as currently granted. */
+  private async active(user: AuthUser): Promise<AuthUser> {
+    const current = await this.accounts.current(user.id);
+    if (!current) throw this.unauthorized();
+    return current;
+  }
+
+  private verify(token: string, typ: 'access'): AuthUser {
+    const user = authUserFrom(this.claims(token), typ);
+    if (!user) throw this.unauthorized();
+    return user;
+  }
+
+  private claims(token: string): TokenClaims {
+    try {
+      return this.jwt.verify<TokenClaims & object>(token, { algorithms: ['HS256'] });
+    } catch {
+      throw this.unauthorized();
+    }
+  }
+
+  private unauthorized() {
+    return new UnauthorizedException(
+      'The token is invalid or has expired; stream tokens live 60 seconds, so ask for a new one.',
+    );
+  }
+}

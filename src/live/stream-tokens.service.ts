@@ -1,0 +1,52 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { JwtService } from '@nestjs/jwt';
+import { DisputeAccessService } from '../common/access/dispute-party.guard';
+import { OrderAccessService } from '../common/access/order-party.guard';
+import type { AuthUser } from '../common/auth/roles';
+import type { EnvironmentVariables } from '../config/env.validation';
+import type { StreamTokenRequestDto, StreamTokenResponse } from './dto/stream-token.dto';
+
+const LIFETIME_SECONDS = 60;
+
+/**
+ * Short-lived tokens for browsers' EventSource, which cannot send an Authorization header.
+ * A stream token is issued only to someone who may read that stream, names that one stream,
+ * and is refused everywhere else (its `typ` is not an access token's).
+ */
+@Injectable()
+export class StreamTokensService {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly orders: OrderAccessService,
+    private readonly disputes: DisputeAccessService,
+    private readonly config: ConfigService<EnvironmentVariables, true>,
+  ) {}
+
+  async issue(user: AuthUser, dto: StreamTokenRequestDto): Promise<StreamTokenResponse> {
+    if (dto.orderId !== undefined && dto.disputeId !== undefined) {
+      throw new BadRequestException('Ask for one stream: send orderId or disputeId, not both.');
+    }
+    let scope: string;
+    let path: string;
+    if (dto.orderId !== undefined) {
+      await this.orders.check(user, dto.orderId, true);
+      [scope, path] = [`order:${dto.orderId}`, `/orders/${dto.orderId}/events`];
+    } else if (dto.disputeId !== undefined) {
+      await this.disputes.check(user, dto.disputeId);
+      [scope, path] = [`dispute:${dto.disputeId}`, `/disputes/${dto.disputeId}/events`];
+    } else {
+      [scope, path] = [`user:${user.id}`, '/users/me/events'];
+    }
+    const token = this.jwt.sign(
+      { sub: String(user.id), roles: user.roles, typ: 'stream', scope },
+      { expiresIn: LIFETIME_SECONDS },
+    );
+    const prefix = this.config.get('API_PREFIX', { infer: true });
+    return {
+      token,
+      expiresAt: new Date(Date.now() + LIFETIME_SECONDS * 1000).toISOString(),
+      url: `${prefix}${path}?token=${token}`,
+    };
+  }
+}
