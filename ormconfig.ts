@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { SnakeNamingStrategy } from './src/database/snake-naming.strategy';
@@ -25,6 +26,12 @@ export function dataSourceOptions(url: string, overrides: Partial<DataSourceOpti
       connectionTimeoutMillis: Number(process.env.DB_CONNECT_TIMEOUT_MS ?? 3_000),
       // Statements must not hang a request forever; a stuck query fails and is reported.
       statement_timeout: Number(process.env.DB_STATEMENT_TIMEOUT_MS ?? 30_000),
+      // pg-pool hands a new connection to TypeORM with no 'error' listener until TypeORM's own is
+      // attached a tick later. A server that kills the session right as it starts (failover,
+      // pg_terminate_backend) sends the FATAL error with the ready message; emitted with no
+      // listener it would be an uncaught exception that ends the process. This listener stays
+      // for the connection's life; the pool and TypeORM still see and handle the error.
+      onConnect: (client: EventEmitter) => void client.on('error', () => undefined),
     },
     ...overrides,
   } as DataSourceOptions;

@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
+import { clientErrorHandler } from './common/errors/all-exceptions.filter';
 import { requestIdFor } from './common/request-id';
 import { EchoValidationPipe } from './common/validation.pipe';
 import { corsOrigins, docsEnabled, validateEnv } from './config/env.validation';
@@ -20,6 +21,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     bodyLimit: env.BODY_LIMIT_BYTES,
     genReqId: (req: IncomingMessage) => requestIdFor(req),
     return503OnClosing: true,
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(options),
@@ -56,26 +58,39 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   app.useGlobalPipes(new EchoValidationPipe());
 
   if (docsEnabled(env)) {
-    const config = new DocumentBuilder()
-      .setTitle('ECHO API')
-      .setDescription(
-        'Marketplace for the creative sector: listings, orders and their messages, reviews, ' +
-          'disputes, payments, and reviews of venues and events. Authenticate with ' +
-          '`POST /users/login`, then send `Authorization: Bearer <token>`. Errors have the ' +
-          'shape `{statusCode, error, message, requestId}`. Lists are JSON arrays paginated ' +
-          'by `?limit=` and `?cursor=`; the next page is announced in `X-Next-Cursor` and `Link`.',
-      )
-      .setVersion('1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build();
-    const document = documentIdempotencyKeys(SwaggerModule.createDocument(app, config));
-    SwaggerModule.setup('docs', app, document, {
+    SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
       useGlobalPrefix: true,
       jsonDocumentUrl: 'docs-json',
       swaggerOptions: { persistAuthorization: true },
     });
   }
   return app;
+}
+
+/**
+ * The OpenAPI document of the app: served at /docs-json, written to openapi.json by
+ * `npm run openapi`, and compared with that file by a test so the two never drift.
+ */
+export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('ECHO API')
+    .setDescription(
+      'Marketplace for the creative sector: listings, orders and their messages, reviews, ' +
+        'disputes, payments, and reviews of venues and events. Authenticate with ' +
+        '`POST /users/login`, then send `Authorization: Bearer <token>`. Errors have the ' +
+        'shape `{statusCode, error, message, requestId}`. Lists are JSON arrays paginated ' +
+        'by `?limit=` and `?cursor=`; the next page is announced in `X-Next-Cursor` and `Link`.',
+    )
+    .setVersion('1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .build();
+  return documentIdempotencyKeys(
+    SwaggerModule.createDocument(app, config, {
+      // Stable, readable ids for generated clients: OrdersController.changeStatus → orders_changeStatus.
+      operationIdFactory: (controller, method) =>
+        `${controller.replace(/Controller$/, '').replace(/^./, (c) => c.toLowerCase())}_${method}`,
+    }),
+  );
 }
 
 /** Every authenticated POST takes an optional Idempotency-Key (IdempotencyInterceptor). */

@@ -8,6 +8,18 @@ function containsNul(value: unknown, depth = 0): boolean {
   return children.some((child) => containsNul(child, depth + 1));
 }
 
+/** Far deeper than any DTO; past it class-transformer would overflow the stack (a 500). */
+const MAX_DEPTH = 32;
+export const TOO_DEEP_MESSAGE = `The request nests objects or arrays more than ${MAX_DEPTH} levels deep.`;
+
+/** True when `value` nests objects or arrays more than `MAX_DEPTH` levels deep. */
+export function tooDeep(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (depth >= MAX_DEPTH) return true;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  return children.some((child) => tooDeep(child, depth + 1));
+}
+
 /**
  * The global pipe: bodies and query DTOs are validated, unknown fields refused (400), and
  * nothing is converted implicitly, so `"5"` is not a score and `1e3` is not an id.
@@ -25,6 +37,9 @@ export class EchoValidationPipe extends ValidationPipe {
   }
 
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'custom' && tooDeep(value)) {
+      throw new BadRequestException(TOO_DEEP_MESSAGE);
+    }
     if (metadata.type !== 'custom' && containsNul(value)) {
       throw new BadRequestException('Text must not contain the NUL character (\\u0000).');
     }

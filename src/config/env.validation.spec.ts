@@ -21,6 +21,7 @@ describe('validateEnv', () => {
       RATE_LIMIT_LOGIN_PER_IP: 60,
       RATE_LIMIT_REGISTER_PER_IP: 20,
       RATE_LIMIT_MESSAGES_PER_THREAD: 30,
+      METRICS_ENABLED: 'false',
     });
   });
 

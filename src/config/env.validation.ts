@@ -146,6 +146,17 @@ export class EnvironmentVariables {
   @Max(600_000)
   SSE_HEARTBEAT_MS = 15_000;
 
+  /** Serve GET /metrics (Prometheus). */
+  @IsOptional()
+  @IsBooleanString()
+  METRICS_ENABLED = 'false';
+
+  /** When set, /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters long' })
+  METRICS_TOKEN?: string;
+
   /** Signing secret of the Stripe webhook endpoint (whsec_...). Unset: webhooks answer 503. */
   @IsOptional()
   @IsString()

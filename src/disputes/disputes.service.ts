@@ -145,8 +145,9 @@ export class DisputesService {
   }
 
   /**
-   * Adds to the thread; the insert only happens while the dispute is OPEN (same statement), and
-   * the live event is written in the same transaction.
+   * Adds to the thread; the insert only happens while the dispute is OPEN (same statement, FOR
+   * SHARE so that a resolve in flight is waited for and its CLOSED seen), and the live event is
+   * written in the same transaction.
    */
   async postMessage(
     user: AuthUser,
@@ -157,7 +158,7 @@ export class DisputesService {
       const rows: DisputeMessageRow[] = await tx.query(
         `WITH created AS (
            INSERT INTO dispute_messages (dispute_id, user_id, message)
-           SELECT id, $2, $3 FROM disputes WHERE id = $1 AND status = 'OPEN'
+           SELECT id, $2, $3 FROM disputes WHERE id = $1 AND status = 'OPEN' FOR SHARE
            RETURNING *
          )
          SELECT m.id, m.dispute_id, m.user_id, u.username, m.message, m.created_at

@@ -18,6 +18,7 @@ export class HealthController {
   @Get()
   @ApiOperation({ summary: 'Liveness: the process answers' })
   @ApiOkResponse({ type: HealthResponse })
+  @ApiErrors(503)
   live(): HealthResponse {
     return { status: 'ok' };
   }

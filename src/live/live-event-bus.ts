@@ -60,6 +60,9 @@ export class LiveEventBus implements OnModuleInit, OnModuleDestroy {
   }
 
   subscribe(subscriber: Subscriber): () => void {
+    // Without a LISTEN connection (reconnecting after a database outage) the stream would stay
+    // open and silently miss events: end it at once, so that its client retries.
+    if (!this.listener) queueMicrotask(() => subscriber.interrupt());
     const key = scopeKey(subscriber.scope);
     let set = this.subscribers.get(key);
     if (!set) this.subscribers.set(key, (set = new Set()));
@@ -80,10 +83,24 @@ export class LiveEventBus implements OnModuleInit, OnModuleDestroy {
   private async listen(): Promise<void> {
     const options = this.dataSource.options as PostgresConnectionOptions;
     const client = new Client({ connectionString: options.url });
+    const state: { lost: Error | null } = { lost: null };
     client.on('notification', (n) => this.onNotification(n));
-    client.on('error', (err) => this.onListenerLost(err));
-    await client.connect();
-    await client.query(`LISTEN ${LIVE_CHANNEL}`);
+    // A dropped connection reports itself twice (the server's error, then the closed socket),
+    // and a failed attempt is not the listener: only the current listener's first report
+    // starts one reconnect, else every outage would multiply the LISTEN connections.
+    client.on('error', (err) => {
+      if (state.lost) return;
+      state.lost = err;
+      if (this.listener === client) this.onListenerLost(err);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${LIVE_CHANNEL}`);
+      if (state.lost) throw state.lost; // cut just after LISTEN, before it became the listener
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
     this.listener = client;
   }
 
@@ -99,7 +116,8 @@ export class LiveEventBus implements OnModuleInit, OnModuleDestroy {
     const retry = (delay: number) =>
       setTimeout(() => {
         if (this.closed) return;
-        this.listen().catch(() => retry(Math.min(delay * 2, 10_000)));
+        // Capped at a second, so live events flow again within about a second of the database.
+        this.listen().catch(() => retry(Math.min(delay * 2, 1_000)));
       }, delay).unref();
     retry(200);
   }

@@ -44,14 +44,16 @@ export class MessagesService {
 
   /**
    * Posts to the thread. The insert is conditional on the order not being CANCELLED, checked
-   * in the same statement, so a message never lands on an order cancelled before it. The live
-   * event is written in the same transaction.
+   * in the same statement, so a message never lands on an order cancelled before it. FOR SHARE
+   * makes that check wait for a status change in flight and re-read the committed status;
+   * without it, a cancellation could commit first and the message after it. The live event is
+   * written in the same transaction.
    */
   async post(user: AuthUser, orderId: number, content: string): Promise<MessageResponse> {
     return this.dataSource.transaction(async (tx) => {
       const rows: MessageRow[] = await tx.query(
         `INSERT INTO order_messages (order_id, sender_id, content)
-         SELECT id, $2, $3 FROM orders WHERE id = $1 AND status <> 'CANCELLED'
+         SELECT id, $2, $3 FROM orders WHERE id = $1 AND status <> 'CANCELLED' FOR SHARE
          RETURNING id, order_id, sender_id, content, sent_at`,
         [orderId, user.id, content],
       );

@@ -26,6 +26,8 @@ import type { OrderStatus } from './order-status';
 @Index('orders_buyer_id_status_id_idx', ['buyerId', 'status', 'id'])
 @Index('orders_seller_id_status_id_idx', ['sellerId', 'status', 'id'])
 @Index('orders_item_id_idx', ['itemId'])
+// Admin overview: orders by status, counted from the index alone.
+@Index('orders_status_idx', ['status'])
 export class Order {
   @PrimaryGeneratedColumn()
   id!: number;

@@ -32,6 +32,7 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
                  WHEN refunded_amount_cents < total_amount_cents THEN 'PARTIALLY_REFUNDED'
                  ELSE 'REFUNDED' END`,
 )
+@Index('payments_payment_date_idx', ['paymentDate'])
 export class Payment {
   @PrimaryGeneratedColumn()
   id!: number;

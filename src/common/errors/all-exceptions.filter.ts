@@ -6,9 +6,15 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { QueryFailedError } from 'typeorm';
+import {
+  QueryFailedError,
+  QueryRunnerAlreadyReleasedError,
+  QueryRunnerProviderAlreadyReleasedError,
+} from 'typeorm';
 import { TooManyRequestsException } from '../rate-limit/rate-limit.guard';
 
 interface ErrorBody {
@@ -54,16 +60,30 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EP
  * too long). The request did not complete, so 503 tells the client to retry, rather than 500.
  */
 function isDatabaseUnavailable(exception: unknown): boolean {
+  // The connection of a transaction died between two of its statements: TypeORM released it
+  // on the connection's error, and the next statement finds it gone. Nothing was committed.
+  if (
+    exception instanceof QueryRunnerAlreadyReleasedError ||
+    exception instanceof QueryRunnerProviderAlreadyReleasedError
+  ) {
+    return true;
+  }
   const err = (exception instanceof QueryFailedError ? exception.driverError : exception) as {
     code?: string;
     message?: string;
+    severity?: string;
   } | null;
   if (!err || typeof err !== 'object') return false;
   const code = err.code ?? '';
   const message = err.message ?? '';
   return (
     CONNECTION_CODES.has(code) ||
+    // PostgreSQL ends the session on a FATAL error: every one refuses or ends a connection,
+    // e.g. 55000 "database is not currently accepting connections", 53300 "too many clients".
+    err.severity === 'FATAL' ||
+    err.severity === 'PANIC' ||
     code.startsWith('08') || // connection exception
+    code === '53300' || // too many connections
     code === '57P01' || // terminated by administrator
     code === '57P02' || // crash shutdown
     code === '57P03' || // cannot connect now
@@ -126,6 +146,39 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
     message: 'Something went wrong on our side. Quote the requestId if you report it.',
     requestId,
   };
+}
+
+const CLIENT_ERROR_MESSAGES: Record<number, string> = {
+  400: 'The request could not be read as HTTP.',
+  408: 'The request took too long to arrive.',
+  431: 'The URL or the headers are too large; shorten the query string or the headers.',
+};
+
+/**
+ * Errors Node's HTTP parser raises before a request exists (a URL or headers over the size
+ * limit, a malformed request line). Fastify answers those itself, without a requestId; this
+ * answers them with the one error body instead (Fastify's `clientErrorHandler` option).
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const status =
+    err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const requestId = randomUUID();
+  const error = STATUS_CODES[status] ?? 'Bad Request';
+  const body = JSON.stringify({
+    statusCode: status,
+    error,
+    message: CLIENT_ERROR_MESSAGES[status],
+    requestId,
+  } satisfies ErrorBody);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${error}\r\nConnection: close\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-Id: ${requestId}\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }
 
 @Catch()

@@ -9,7 +9,8 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'The resource does not exist.',
   409: 'The request conflicts with the current state of the resource.',
   413: 'The request body is too large.',
-  503: 'A dependency (the database) is not available.',
+  429: 'Too many requests: wait for the number of seconds in Retry-After.',
+  503: 'Not available right now (the database is unreachable, or the server is shutting down).',
 };
 
 /** Documents the error responses of a route, all with the shared error body. */

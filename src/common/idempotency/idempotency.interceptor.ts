@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import { catchError, concatMap, from, of, switchMap, type Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/roles';
+import { TOO_DEEP_MESSAGE, tooDeep } from '../validation.pipe';
 
 type IdemRequest = FastifyRequest & { user?: AuthUser };
 
@@ -74,6 +75,8 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleDestroy 
         'Idempotency-Key must be 1 to 255 visible ASCII characters, such as a UUID.',
       );
     }
+    // canonical() recurses; a body nested thousands deep would overflow the stack (a 500).
+    if (tooDeep(request.body)) throw new BadRequestException(TOO_DEEP_MESSAGE);
     const userId = request.user.id;
     const hash = createHash('sha256')
       .update(`${request.method} ${request.url}\n${canonical(request.body)}`)

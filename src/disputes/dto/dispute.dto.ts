@@ -54,6 +54,7 @@ export class ResolveDisputeDto {
   resolution!: string;
 
   @ApiPropertyOptional({
+    type: Number,
     example: 75.0,
     description:
       "Refund to record against the order's payment, in the same transaction as the close: " +

@@ -35,7 +35,7 @@ export class CreateEventDto {
   @Title()
   title!: string;
 
-  @ApiPropertyOptional({ maxLength: 5000 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000 })
   @Description()
   description?: string | null;
 
@@ -49,28 +49,28 @@ export class CreateEventDto {
 }
 
 export class UpdateEventDto {
-  @ApiPropertyOptional({ maxLength: 200 })
+  @ApiPropertyOptional({ type: String, maxLength: 200 })
   @IsOmittable()
   @Title()
   title?: string;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 5000 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000 })
   @Description()
   description?: string | null;
 
-  @ApiPropertyOptional({ example: '2026-12-31T20:00:00Z' })
+  @ApiPropertyOptional({ type: String, example: '2026-12-31T20:00:00Z' })
   @IsOmittable()
   @Moment('startDate')
   startDate?: string;
 
-  @ApiPropertyOptional({ example: '2026-12-31T23:30:00Z' })
+  @ApiPropertyOptional({ type: String, example: '2026-12-31T23:30:00Z' })
   @IsOmittable()
   @Moment('endDate')
   endDate?: string;
 }
 
 export class EventListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Only the events at this venue.' })
+  @ApiPropertyOptional({ type: Number, description: 'Only the events at this venue.' })
   @IsOptional()
   @IsId({ fromQuery: true })
   venueId?: number;

@@ -30,6 +30,8 @@ export class CreateItemDto {
   title!: string;
 
   @ApiPropertyOptional({
+    type: String,
+    nullable: true,
     example: 'Hand-drawn cover art, two revisions included.',
     maxLength: 5000,
   })
@@ -37,6 +39,8 @@ export class CreateItemDto {
   description?: string | null;
 
   @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
     example: 150.0,
     description: 'Suggested price: at most two decimals, above 0 and up to 1,000,000.',
   })
@@ -50,16 +54,21 @@ export class CreateItemDto {
 
 /** Every field optional; title and itemType cannot be set to null. */
 export class UpdateItemDto {
-  @ApiPropertyOptional({ example: 'Album cover illustration', minLength: 1, maxLength: 200 })
+  @ApiPropertyOptional({
+    type: String,
+    example: 'Album cover illustration',
+    minLength: 1,
+    maxLength: 200,
+  })
   @IsOmittable()
   @Title()
   title?: string;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 5000 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000 })
   @Description()
   description?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: 175.5 })
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 175.5 })
   @BasePrice()
   basePrice?: number | null;
 
@@ -70,7 +79,7 @@ export class UpdateItemDto {
 }
 
 export class ItemListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Only the listings of this creator.' })
+  @ApiPropertyOptional({ type: Number, description: 'Only the listings of this creator.' })
   @IsOptional()
   @IsId({ fromQuery: true })
   creatorId?: number;

@@ -13,6 +13,7 @@ export class CreateOrderDto {
   itemId!: number;
 
   @ApiPropertyOptional({
+    type: Number,
     example: 150.0,
     nullable: true,
     description:

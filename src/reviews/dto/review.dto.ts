@@ -17,6 +17,8 @@ export class CreateReviewDto {
   score!: number;
 
   @ApiPropertyOptional({
+    type: String,
+    nullable: true,
     example: 'Great communication throughout. The final deliverable matched the brief closely.',
     maxLength: 2000,
   })

@@ -22,7 +22,12 @@ export class CreateVenueReviewDto {
   @IsScore()
   score!: number;
 
-  @ApiPropertyOptional({ example: 'Great sound, friendly staff.', maxLength: 2000 })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'Great sound, friendly staff.',
+    maxLength: 2000,
+  })
   @Transform(trimToNull)
   @IsOptional()
   @IsString()

@@ -33,45 +33,51 @@ export class CreateVenueDto {
   @Text(500, 'address')
   address!: string;
 
-  @ApiPropertyOptional({ example: 'Barcelona', maxLength: 100 })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Barcelona', maxLength: 100 })
   @OptionalText(100)
   city?: string | null;
 
-  @ApiPropertyOptional({ example: 900, minimum: 1, maximum: 1_000_000 })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    example: 900,
+    minimum: 1,
+    maximum: 1_000_000,
+  })
   @Capacity()
   capacity?: number | null;
 
-  @ApiPropertyOptional({ maxLength: 5000 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000 })
   @OptionalText(5000)
   description?: string | null;
 }
 
 export class UpdateVenueDto {
-  @ApiPropertyOptional({ maxLength: 200 })
+  @ApiPropertyOptional({ type: String, maxLength: 200 })
   @IsOmittable()
   @Text(200, 'name')
   name?: string;
 
-  @ApiPropertyOptional({ maxLength: 500 })
+  @ApiPropertyOptional({ type: String, maxLength: 500 })
   @IsOmittable()
   @Text(500, 'address')
   address?: string;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 100 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 100 })
   @OptionalText(100)
   city?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 1, maximum: 1_000_000 })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 1_000_000 })
   @Capacity()
   capacity?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 5000 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000 })
   @OptionalText(5000)
   description?: string | null;
 }
 
 export class VenueListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Only the venues run by this manager.' })
+  @ApiPropertyOptional({ type: Number, description: 'Only the venues run by this manager.' })
   @IsOptional()
   @IsId({ fromQuery: true })
   managerId?: number;

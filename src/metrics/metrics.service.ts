@@ -1,0 +1,67 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyInstance } from 'fastify';
+import type { Pool } from 'pg';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { LiveEventBus } from '../live/live-event-bus';
+
+/** Prometheus metrics of this instance (GET /metrics when METRICS_ENABLED=true). */
+@Injectable()
+export class MetricsService implements OnModuleInit {
+  readonly registry = new Registry();
+  private readonly duration = new Histogram({
+    name: 'echo_http_request_duration_seconds',
+    help: 'HTTP request duration by method, route pattern and status code.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @InjectDataSource() dataSource: DataSource,
+    bus: LiveEventBus,
+  ) {
+    collectDefaultMetrics({ register: this.registry });
+    const pool = () => (dataSource.driver as unknown as { master?: Pool }).master;
+    new Gauge({
+      name: 'echo_db_pool_connections_in_use',
+      help: 'Database connections checked out of the pool.',
+      registers: [this.registry],
+      collect() {
+        const p = pool();
+        this.set(p ? p.totalCount - p.idleCount : 0);
+      },
+    });
+    new Gauge({
+      name: 'echo_db_pool_waiting_requests',
+      help: 'Requests waiting for a database connection.',
+      registers: [this.registry],
+      collect() {
+        this.set(pool()?.waitingCount ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'echo_event_streams_open',
+      help: 'Server-sent event streams open on this instance.',
+      registers: [this.registry],
+      collect() {
+        this.set(bus.subscriberCount());
+      },
+    });
+  }
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    fastify.addHook('onResponse', async (request, reply) => {
+      // The route pattern, not the URL, so /orders/1 and /orders/2 share one series.
+      const route = request.routeOptions.url ?? 'unmatched';
+      this.duration.observe(
+        { method: request.method, route, status: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
+    });
+  }
+}
