@@ -48,4 +48,6 @@ module.exports = {
   ],
   // A global option (Jest ignores it inside a project): e2e tests boot an app and a database.
   testTimeout: 60_000,
+  // The e2e files mostly wait on PostgreSQL; two workers keep both cores busy.
+  maxWorkers: 2,
 };

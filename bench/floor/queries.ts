@@ -1,0 +1,114 @@
+import { fromCents } from '../../src/common/money';
+import { EVENT_ORDER_LOCK, LIVE_CHANNEL } from '../../src/live/live-events';
+
+/**
+ * The floor's SQL: the same statements the service sends for these two routes, written out.
+ * The benchmark compares them with what the service's own classes send (bench/service-sql.ts)
+ * before it measures anything, so they cannot drift apart unnoticed.
+ */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/** AccountStatus.current(id): the token's account must be active; its roles are taken from it. */
+const CURRENT_ACCOUNT = 'SELECT roles FROM users WHERE id = $1 AND is_active';
+
+/** OrderLookup.find(id, viewer): the order, its open-dispute flag and the viewer's unread count. */
+const ORDER_FOR_VIEWER = `SELECT o.id, o.buyer_id, o.seller_id,
+  o.item_id, o.final_price_cents, o.status, o.created_at, o.updated_at,
+  EXISTS (SELECT 1 FROM disputes d WHERE d.order_id = o.id AND d.status = 'OPEN')
+    AS has_open_dispute,
+  (SELECT count(*) FROM order_messages m
+     WHERE m.order_id = o.id AND m.sender_id <> $2
+       AND m.id > COALESCE((SELECT r.last_read_message_id FROM order_message_reads r
+                            WHERE r.order_id = o.id AND r.user_id = $2), 0))::int AS unread_count
+  FROM orders o WHERE o.id = $1`;
+
+/**
+ * MessagesService.post: the insert, conditional on the order not being CANCELLED (FOR SHARE:
+ * a status change in flight is waited for).
+ */
+const INSERT_MESSAGE = `INSERT INTO order_messages (order_id, sender_id, content)
+  SELECT id, $2, $3 FROM orders WHERE id = $1 AND status <> 'CANCELLED' FOR SHARE
+  RETURNING id, order_id, sender_id, content, sent_at`;
+
+/** LiveEventsWriter.record: the event row under the ordering lock, and its NOTIFY. */
+const RECORD_EVENT = `WITH ordered AS (SELECT pg_advisory_xact_lock($5)),
+  ev AS (
+    INSERT INTO thread_events (type, order_id, dispute_id, buyer_id, seller_id, payload)
+    SELECT $1, o.id, $3, o.buyer_id, o.seller_id, $4::json FROM orders o, ordered
+    WHERE o.id = $2
+    RETURNING id, order_id, dispute_id, buyer_id, seller_id
+  )
+  SELECT pg_notify($6, concat_ws(':', id, order_id, COALESCE(dispute_id, 0), buyer_id,
+                                 seller_id))
+  FROM ev`;
+
+export const floorStatements = {
+  account: (userId: number): Statement => ({ sql: CURRENT_ACCOUNT, params: [userId] }),
+  order: (orderId: number, viewerId: number): Statement => ({
+    sql: ORDER_FOR_VIEWER,
+    params: [orderId, viewerId],
+  }),
+  insertMessage: (orderId: number, senderId: number, content: string): Statement => ({
+    sql: INSERT_MESSAGE,
+    params: [orderId, senderId, content],
+  }),
+  recordMessageEvent: (orderId: number, message: MessageJson): Statement => ({
+    sql: RECORD_EVENT,
+    params: [
+      'message.created',
+      orderId,
+      null,
+      JSON.stringify(message),
+      EVENT_ORDER_LOCK,
+      LIVE_CHANNEL,
+    ],
+  }),
+};
+
+export interface OrderRow {
+  id: number;
+  buyer_id: number;
+  seller_id: number;
+  item_id: number;
+  final_price_cents: number;
+  status: string;
+  has_open_dispute: boolean;
+  unread_count: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface MessageRow {
+  id: number;
+  order_id: number;
+  sender_id: number;
+  content: string;
+  sent_at: Date;
+}
+
+/** The service's OrderResponse, field for field and in the same order. */
+export const orderJson = (r: OrderRow) => ({
+  id: r.id,
+  buyerId: r.buyer_id,
+  sellerId: r.seller_id,
+  itemId: r.item_id,
+  finalPrice: fromCents(r.final_price_cents),
+  status: r.status,
+  hasOpenDispute: r.has_open_dispute,
+  unreadCount: r.unread_count,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+/** The service's MessageResponse. */
+export const messageJson = (r: MessageRow) => ({
+  id: r.id,
+  orderId: r.order_id,
+  senderId: r.sender_id,
+  content: r.content,
+  sentAt: r.sent_at.toISOString(),
+});
+export type MessageJson = ReturnType<typeof messageJson>;

@@ -1,0 +1,211 @@
+/**
+ * The floor: the two hottest routes of the service, GET /orders/{id} and
+ * POST /orders/{id}/messages, on bare node:http and pg, with the same JWT check, the same SQL
+ * and the same JSON. No framework, no ORM, no validation library: what those routes cost
+ * when nothing but the work itself is done. The benchmark measures the service against it.
+ *
+ * Environment: DATABASE_URL, JWT_SECRET, PORT, HOST (127.0.0.1), DB_POOL_SIZE (10),
+ * AUTH_CACHE_MS (5000), as the service reads them.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Pool } from 'pg';
+import type { AuthUser } from '../../src/common/auth/roles';
+import { verifyBearer } from './jwt';
+import { floorStatements, messageJson, orderJson, type MessageRow, type OrderRow } from './queries';
+
+const MAX_ID = 2_147_483_647;
+const BODY_LIMIT = 1024 * 1024;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+function parseId(value: string): number {
+  if (/^[1-9]\d{0,9}$/.test(value) && Number(value) <= MAX_ID) return Number(value);
+  throw new HttpError(400, `id must be a positive integer (1 to ${MAX_ID}).`);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > BODY_LIMIT) reject(new HttpError(413, 'The request body is too large.'));
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** CreateMessageDto as the service's validation pipe applies it: only `content`, trimmed. */
+function messageContent(req: IncomingMessage, raw: string): string {
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+    throw new HttpError(415, 'Send the request body as JSON (Content-Type: application/json).');
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    throw new HttpError(400, 'The request body is not valid JSON.');
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw new HttpError(400, 'The request body must be a JSON object.');
+  }
+  const extra = Object.keys(body).filter((k) => k !== 'content');
+  if (extra.length) throw new HttpError(400, `property ${extra[0]} should not exist`);
+  const content = (body as { content?: unknown }).content;
+  if (typeof content !== 'string') throw new HttpError(400, 'content must be a string');
+  if (content.includes('\u0000')) {
+    throw new HttpError(400, 'Text must not contain the NUL character (\\u0000).');
+  }
+  const trimmed = content.trim();
+  if (trimmed.length === 0) throw new HttpError(400, 'content must not be empty');
+  if ([...trimmed].length > 5000) {
+    throw new HttpError(400, 'content must be shorter than or equal to 5000 characters');
+  }
+  return trimmed;
+}
+
+export function startFloor(env: NodeJS.ProcessEnv = process.env) {
+  const secret = env.JWT_SECRET ?? '';
+  if (!env.DATABASE_URL || secret.length < 32) {
+    throw new Error('The floor needs DATABASE_URL and JWT_SECRET (32+ characters).');
+  }
+  const pool = new Pool({
+    connectionString: env.DATABASE_URL,
+    max: Number(env.DB_POOL_SIZE ?? 10),
+    connectionTimeoutMillis: Number(env.DB_CONNECT_TIMEOUT_MS ?? 3_000),
+    statement_timeout: Number(env.DB_STATEMENT_TIMEOUT_MS ?? 30_000),
+  });
+
+  /**
+   * JwtAuthGuard's account check (AccountStatus): the account must still be active and its
+   * roles are read from the database, at most once per user per AUTH_CACHE_MS.
+   */
+  const ttl = Number(env.AUTH_CACHE_MS ?? 5000);
+  const accounts = new Map<number, { user: AuthUser | null; at: number }>();
+  async function currentAccount(id: number): Promise<AuthUser | null> {
+    const now = Date.now();
+    const hit = accounts.get(id);
+    if (hit && now - hit.at < ttl) return hit.user;
+    const q = floorStatements.account(id);
+    const { rows } = await pool.query<{ roles: AuthUser['roles'] }>(q.sql, q.params);
+    const user = rows.length ? { id, roles: rows[0].roles } : null;
+    if (ttl > 0) {
+      if (accounts.size >= 50_000) accounts.clear();
+      accounts.set(id, { user, at: now });
+    }
+    return user;
+  }
+
+  /** OrderPartyGuard: 404 when missing, 403 unless buyer, seller or (where allowed) admin. */
+  async function partyOrder(user: AuthUser, orderId: number, allowAdmin: boolean) {
+    const q = floorStatements.order(orderId, user.id);
+    const { rows } = await pool.query<OrderRow>(q.sql, q.params);
+    if (!rows.length) throw new HttpError(404, `Order ${orderId} does not exist.`);
+    const order = rows[0];
+    const party = order.buyer_id === user.id || order.seller_id === user.id;
+    if (!party && !(allowAdmin && user.roles.includes('ADMIN'))) {
+      throw new HttpError(403, 'Only the buyer, the seller or an admin may do this on this order.');
+    }
+    return order;
+  }
+
+  async function postMessage(user: AuthUser, orderId: number, content: string) {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const insert = floorStatements.insertMessage(orderId, user.id, content);
+      const { rows } = await client.query<MessageRow>(insert.sql, insert.params);
+      if (!rows.length) {
+        await client.query('ROLLBACK');
+        throw new HttpError(409, 'This order is CANCELLED; its thread no longer takes messages.');
+      }
+      const message = messageJson(rows[0]);
+      const event = floorStatements.recordMessageEvent(orderId, message);
+      await client.query(event.sql, event.params);
+      await client.query('COMMIT');
+      return message;
+    } catch (err) {
+      if (!(err instanceof HttpError)) await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/health/ready') {
+      await pool.query('SELECT 1');
+      return send(res, 200, { status: 'ok' });
+    }
+    const order = /^\/orders\/([^/]+)$/.exec(path);
+    const messages = /^\/orders\/([^/]+)\/messages$/.exec(path);
+    const routed = (req.method === 'GET' && order) || (req.method === 'POST' && messages);
+    if (!routed) throw new HttpError(404, `Cannot ${req.method} ${path}`);
+    const claimed = verifyBearer(req.headers.authorization, secret);
+    if (!claimed) {
+      throw new HttpError(
+        401,
+        'The bearer token is missing, invalid or expired; log in again to get a new one.',
+      );
+    }
+    const user = await currentAccount(claimed.id);
+    if (!user) throw new HttpError(401, 'This account is deactivated or no longer exists.');
+    const orderId = parseId(routed[1]);
+    if (order) return send(res, 200, orderJson(await partyOrder(user, orderId, true)));
+    const raw = await readBody(req);
+    await partyOrder(user, orderId, false);
+    const content = messageContent(req, raw);
+    send(res, 201, await postMessage(user, orderId, content));
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      const status = err instanceof HttpError ? err.status : 500;
+      const message = err instanceof HttpError ? err.message : 'Internal server error.';
+      if (status === 500) process.stderr.write(`floor: ${String(err)}\n`);
+      const requestId = randomUUID();
+      send(res, status, { statusCode: status, error: STATUS_CODES[status], message, requestId });
+    });
+  });
+  return {
+    server,
+    close: async () => {
+      await new Promise((done) => server.close(done));
+      await pool.end();
+    },
+  };
+}
+
+if (require.main === module) {
+  const floor = startFloor();
+  const port = Number(process.env.PORT ?? 8085);
+  floor.server.listen(port, process.env.HOST ?? '127.0.0.1', () => {
+    process.stdout.write(`floor listening on ${port}\n`);
+  });
+  const stop = () => {
+    floor.server.closeAllConnections();
+    void floor.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}

@@ -1,0 +1,115 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../src/database/embedded-database';
+
+export interface Served {
+  name: string;
+  url: string;
+  pid: number;
+  /** The last lines it printed, for error messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+async function waitForReady(url: string, child: ChildProcess, output: () => string) {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    try {
+      const res = await fetch(`${url}/health/ready`);
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${url} did not become ready. Its output:\n${output()}`);
+}
+
+/**
+ * Starts a node program as a child process on a free loopback port with only the given
+ * environment (plus PATH and HOME), and waits until GET /health/ready answers 200.
+ */
+export async function startNode(
+  name: string,
+  root: string,
+  script: string,
+  env: Record<string, string>,
+  nodeFlags: string[] = [],
+): Promise<Served> {
+  const entry = join(root, script);
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: build first (npm run bench)`);
+  const port = await freePort();
+  const lines: string[] = [];
+  const child = spawn(process.execPath, [...nodeFlags, entry], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString().split('\n').filter(Boolean));
+    if (lines.length > 40) lines.splice(0, lines.length - 40);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const output = () => lines.join('\n');
+  const url = `http://127.0.0.1:${port}`;
+  await waitForReady(url, child, output);
+  return {
+    name,
+    url,
+    pid: child.pid ?? 0,
+    output,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null) return done();
+        const force = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        child.once('exit', () => {
+          clearTimeout(force);
+          done();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** The service as production runs it: the build, NODE_ENV=production, logs at warn. */
+export function startService(
+  root: string,
+  databaseUrl: string,
+  jwtSecret: string,
+  profileDir: string | null,
+): Promise<Served> {
+  const flags: string[] = [];
+  if (profileDir) {
+    mkdirSync(profileDir, { recursive: true });
+    flags.push('--cpu-prof', '--cpu-prof-dir', profileDir);
+  }
+  return startNode(
+    'service',
+    root,
+    'dist/src/main.js',
+    {
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: jwtSecret,
+      LOG_LEVEL: 'warn',
+    },
+    flags,
+  );
+}
+
+export function startFloor(root: string, databaseUrl: string, jwtSecret: string) {
+  return startNode('floor', root, 'dist/bench/floor/server.js', {
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: jwtSecret,
+  });
+}

@@ -1,0 +1,208 @@
+import 'reflect-metadata';
+import type { ConfigService } from '@nestjs/config';
+import type { DataSource, EntityManager } from 'typeorm';
+import { OrderLookup } from '../src/common/access/order-lookup';
+import { OrderAccessService } from '../src/common/access/order-party.guard';
+import { AccountStatus } from '../src/common/auth/account-status';
+import type { AuthUser } from '../src/common/auth/roles';
+import type { EnvironmentVariables } from '../src/config/env.validation';
+import { DisputesService } from '../src/disputes/disputes.service';
+import { LiveEventsWriter } from '../src/live/live-events.writer';
+import { MessagesService } from '../src/messages/messages.service';
+import { OrdersService } from '../src/orders/orders.service';
+import type { PaymentsService } from '../src/payments/payments.service';
+import { ReviewsService } from '../src/reviews/reviews.service';
+import { floorStatements, messageJson, type MessageJson, type Statement } from './floor/queries';
+
+/**
+ * The SQL the service sends for a scenario, taken from the service's own classes: they are
+ * called with a DataSource that records every statement and answers each with one plausible
+ * row. `BEGIN`/`COMMIT` mark a `dataSource.transaction` (TypeORM sends START TRANSACTION).
+ * Used to EXPLAIN each scenario's queries and to prove the floor sends the same SQL.
+ */
+async function capture(
+  viewerId: number,
+  call: (ds: DataSource) => Promise<unknown>,
+): Promise<Statement[]> {
+  const statements: Statement[] = [];
+  const now = new Date();
+  const row = {
+    id: 1,
+    order_id: 1,
+    buyer_id: viewerId,
+    seller_id: viewerId + 1,
+    item_id: 1,
+    final_price_cents: 12_050,
+    status: 'PENDING',
+    has_open_dispute: false,
+    unread_count: 0,
+    created_at: now,
+    updated_at: now,
+    sender_id: viewerId,
+    content: 'captured',
+    sent_at: now,
+    item_found: true,
+    creator_id: viewerId + 1,
+    base_price_cents: 12_050,
+    user_id: viewerId,
+    roles: ['USER'],
+    created_by_user_id: viewerId,
+    created_by_username: 'captured',
+    reason: 'captured',
+    resolution: null,
+    closed_at: null,
+    review_count: 1,
+    average: '5.0',
+    s1: 0,
+    s2: 0,
+    s3: 0,
+    s4: 0,
+    s5: 1,
+  };
+  const query = (sql: string, params: unknown[] = []) => {
+    statements.push({ sql, params });
+    return Promise.resolve([
+      {
+        ...row,
+        order: { ...row, created_at: now.toISOString(), updated_at: now.toISOString() },
+      },
+    ]);
+  };
+  const ds = {
+    query,
+    transaction: async (work: (tx: EntityManager) => Promise<unknown>) => {
+      statements.push({ sql: 'BEGIN', params: [] });
+      const result = await work({ query } as unknown as EntityManager);
+      statements.push({ sql: 'COMMIT', params: [] });
+      return result;
+    },
+  } as unknown as DataSource;
+  try {
+    await call(ds);
+  } catch (err) {
+    // A mapper may trip over the made-up row once the statements are sent; those are what
+    // count. A route that fails before sending anything is a real problem.
+    if (!statements.some((s) => s.sql !== 'BEGIN')) throw err;
+  }
+  return statements;
+}
+
+const user = (id: number, admin = false): AuthUser => ({
+  id,
+  roles: admin ? ['USER', 'ADMIN'] : ['USER'],
+});
+const access = (ds: DataSource) => new OrderAccessService(new OrderLookup(ds));
+const writer = new LiveEventsWriter();
+
+const noCache = { get: () => 0 } as unknown as ConfigService<EnvironmentVariables, true>;
+
+/** Per route: the statements behind one request, guards included. */
+export const serviceSql = {
+  /** JwtAuthGuard's account check (cached per user in the service; here always a miss). */
+  account: (userId: number) =>
+    capture(userId, (ds) => new AccountStatus(ds, noCache).current(userId)),
+
+  getOrder: (userId: number, orderId: number) =>
+    capture(userId, (ds) => access(ds).check(user(userId), orderId, true)),
+
+  listOrders: (userId: number, cursor?: string) =>
+    capture(userId, (ds) =>
+      new OrdersService(ds, writer).list(user(userId), { limit: 50, cursor }),
+    ),
+
+  listMessages: (userId: number, orderId: number) =>
+    capture(userId, async (ds) => {
+      await access(ds).check(user(userId), orderId, true);
+      await new MessagesService(ds, writer).list(orderId, { limit: 50 });
+    }),
+
+  postMessage: (userId: number, orderId: number, content: string) =>
+    capture(userId, async (ds) => {
+      await access(ds).check(user(userId), orderId, false);
+      await new MessagesService(ds, writer).post(user(userId), orderId, content);
+    }),
+
+  createOrder: (userId: number, itemId: number, finalPrice: number) =>
+    capture(userId, (ds) =>
+      new OrdersService(ds, writer).create(user(userId), { itemId, finalPrice }),
+    ),
+
+  average: (userId: number) =>
+    capture(userId, (ds) => new ReviewsService(ds, new OrderLookup(ds)).average(userId)),
+
+  openDisputes: (adminId: number) =>
+    capture(adminId, (ds) =>
+      new DisputesService(
+        ds,
+        new OrderLookup(ds),
+        null as unknown as PaymentsService,
+        writer,
+      ).openQueue({ limit: 50 }),
+    ),
+};
+
+const squash = (sql: string) => sql.replace(/\s+/g, ' ').trim();
+
+/** Differences between two statement lists, whitespace aside; empty when they match. */
+export function compareStatements(service: Statement[], floor: Statement[]): string[] {
+  const problems: string[] = [];
+  if (service.length !== floor.length) {
+    problems.push(`the service sends ${service.length} statements, the floor ${floor.length}`);
+  }
+  for (let i = 0; i < Math.min(service.length, floor.length); i++) {
+    if (squash(service[i].sql) !== squash(floor[i].sql)) {
+      problems.push(
+        `statement ${i + 1} differs:\n  service: ${squash(service[i].sql)}\n  floor:   ${squash(floor[i].sql)}`,
+      );
+    }
+    if (JSON.stringify(service[i].params) !== JSON.stringify(floor[i].params)) {
+      problems.push(
+        `statement ${i + 1} parameters differ: service ${JSON.stringify(service[i].params)}, ` +
+          `floor ${JSON.stringify(floor[i].params)}`,
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * Whether the floor sends, for GET /orders/{id} and POST /orders/{id}/messages, the statements
+ * the service sends (same SQL up to whitespace, same parameters, same transaction). Returns
+ * the differences, none when they match.
+ */
+export async function floorSqlDifferences(
+  userId: number,
+  orderId: number,
+  content: string,
+): Promise<string[]> {
+  const account = await serviceSql.account(userId);
+  const read = compareStatements(
+    [...account, ...(await serviceSql.getOrder(userId, orderId))],
+    [floorStatements.account(userId), floorStatements.order(orderId, userId)],
+  );
+  const service = [...account, ...(await serviceSql.postMessage(userId, orderId, content))];
+  // The event carries the inserted message as the route returns it: rebuild that row and let
+  // the floor's own mapping serialize it.
+  const event = service.find((s) => s.sql.includes('thread_events'));
+  const payload = event?.params[3];
+  const sent = JSON.parse(typeof payload === 'string' ? payload : '{}') as MessageJson;
+  const inserted = {
+    id: sent.id,
+    order_id: sent.orderId,
+    sender_id: sent.senderId,
+    content: sent.content,
+    sent_at: new Date(sent.sentAt),
+  };
+  const write = compareStatements(service, [
+    floorStatements.account(userId),
+    floorStatements.order(orderId, userId),
+    { sql: 'BEGIN', params: [] },
+    floorStatements.insertMessage(orderId, userId, content),
+    floorStatements.recordMessageEvent(orderId, messageJson(inserted)),
+    { sql: 'COMMIT', params: [] },
+  ]);
+  return [
+    ...read.map((p) => `GET /orders/{id}: ${p}`),
+    ...write.map((p) => `POST /orders/{id}/messages: ${p}`),
+  ];
+}
