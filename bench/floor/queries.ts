@@ -17,8 +17,8 @@ const CURRENT_ACCOUNT = 'SELECT roles FROM users WHERE id = $1 AND is_active';
 /** OrderLookup.find(id, viewer): the order, its open-dispute flag and the viewer's unread count. */
 const ORDER_FOR_VIEWER = `SELECT o.id, o.buyer_id, o.seller_id,
   o.item_id, o.final_price_cents, o.status, o.created_at, o.updated_at,
-  EXISTS (SELECT 1 FROM disputes d WHERE d.order_id = o.id AND d.status = 'OPEN')
-    AS has_open_dispute,
+  (SELECT true FROM disputes d WHERE d.order_id = o.id AND d.status = 'OPEN' LIMIT 1)
+    IS NOT NULL AS has_open_dispute,
   (SELECT count(*) FROM order_messages m
      WHERE m.order_id = o.id AND m.sender_id <> $2
        AND m.id > COALESCE((SELECT r.last_read_message_id FROM order_message_reads r

@@ -20,13 +20,14 @@ export interface OrderRecord {
 
 /**
  * The select list that every order read shares, so they all map with `toOrderRecord`.
- * `viewer` is the SQL parameter holding the caller's id, for the unread count (each part is
- * one index probe: the open-dispute index, the read marker, then messages after it).
+ * `viewer` is the SQL parameter holding the caller's id, for the unread count. Each part is
+ * one index probe per row: the open-dispute check is a LIMIT 1 subquery rather than EXISTS,
+ * which PostgreSQL would turn into a hash of every open dispute on the platform for a list.
  */
 export const orderColumns = (viewer: string | null) => `o.id, o.buyer_id, o.seller_id,
   o.item_id, o.final_price_cents, o.status, o.created_at, o.updated_at,
-  EXISTS (SELECT 1 FROM disputes d WHERE d.order_id = o.id AND d.status = 'OPEN')
-    AS has_open_dispute,
+  (SELECT true FROM disputes d WHERE d.order_id = o.id AND d.status = 'OPEN' LIMIT 1)
+    IS NOT NULL AS has_open_dispute,
   ${
     viewer === null
       ? '0'
