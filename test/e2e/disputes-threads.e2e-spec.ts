@@ -1,4 +1,4 @@
-import { aUser, anAdmin, anItem, countRows, type TestUser } from '../support/factories';
+import { aCast, countRows, type TestUser } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 type Dispute = {
@@ -31,13 +31,7 @@ describe('dispute reads, threads and resolution', () => {
   beforeAll(async () => {
     // The race below holds 6 requests inside the database at once.
     t = await startTestApp({ DB_POOL_SIZE: '30' });
-    [buyer, seller, stranger, admin] = await Promise.all([
-      aUser(t, 'buyer'),
-      aUser(t, 'seller'),
-      aUser(t),
-      anAdmin(t),
-    ]);
-    itemId = (await anItem(t, seller)).id;
+    ({ buyer, seller, stranger, admin, itemId } = await aCast(t));
   });
   afterAll(() => t.close());
 

@@ -1,4 +1,4 @@
-import { aUser, anAdmin, anItem, countRows, type TestUser } from '../support/factories';
+import { aCast, anItem, aUser, countRows, type TestUser } from '../support/factories';
 import { collectAll } from '../support/pages';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -32,13 +32,7 @@ describe('disputes', () => {
   beforeAll(async () => {
     // The race below holds 10 requests inside the database at once.
     t = await startTestApp({ DB_POOL_SIZE: '30' });
-    [buyer, seller, stranger, admin] = await Promise.all([
-      aUser(t, 'buyer'),
-      aUser(t, 'seller'),
-      aUser(t),
-      anAdmin(t),
-    ]);
-    itemId = (await anItem(t, seller)).id;
+    ({ buyer, seller, stranger, admin, itemId } = await aCast(t));
   });
   afterAll(() => t.close());
 

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { aUser, anAdmin, anItem, type TestUser } from '../support/factories';
+import { aCast, type TestUser } from '../support/factories';
 import { closeAllStreams, openStream, type SseEvent, type SseStream } from '../support/sse';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -33,13 +33,7 @@ describe('live events: access, stream tokens, unread counts', () => {
     t = await startTestApp();
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    [buyer, seller, stranger, admin] = await Promise.all([
-      aUser(t, 'buyer'),
-      aUser(t, 'seller'),
-      aUser(t),
-      anAdmin(t),
-    ]);
-    itemId = (await anItem(t, seller)).id;
+    ({ buyer, seller, stranger, admin, itemId } = await aCast(t));
     [orderId, otherOrderId] = [(await newOrder()).id, (await newOrder()).id];
     disputeId = (
       await t.http.post('/disputes').set(buyer.auth).send({ orderId, reason: 'Late' }).expect(201)

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { LiveEventBus } from '../../src/live/live-event-bus';
-import { aUser, anAdmin, anItem, countRows, type TestUser } from '../support/factories';
+import { aCast, anItem, aUser, countRows, type TestUser } from '../support/factories';
 import {
   closeAllStreams,
   eventually,
@@ -40,13 +40,7 @@ describe('live events (SSE)', () => {
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     bus = t.app.get(LiveEventBus);
-    [buyer, seller, stranger, admin] = await Promise.all([
-      aUser(t, 'buyer'),
-      aUser(t, 'seller'),
-      aUser(t),
-      anAdmin(t),
-    ]);
-    itemId = (await anItem(t, seller)).id;
+    ({ buyer, seller, stranger, admin, itemId } = await aCast(t));
   });
   afterEach(async () => {
     closeAllStreams();

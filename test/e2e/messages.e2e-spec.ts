@@ -1,4 +1,4 @@
-import { aUser, anAdmin, anItem, countRows, type TestUser } from '../support/factories';
+import { aCast, countRows, type TestUser } from '../support/factories';
 import { collectAll } from '../support/pages';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -15,13 +15,7 @@ describe('order messages', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    [buyer, seller, stranger, admin] = await Promise.all([
-      aUser(t, 'buyer'),
-      aUser(t, 'seller'),
-      aUser(t),
-      anAdmin(t),
-    ]);
-    itemId = (await anItem(t, seller)).id;
+    ({ buyer, seller, stranger, admin, itemId } = await aCast(t));
   });
   afterAll(() => t.close());
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { aUser, anAdmin, anItem, countRows, type TestUser } from '../support/factories';
+import { aCast, countRows, type TestUser } from '../support/factories';
 import { collectAll } from '../support/pages';
 import { raceBehindGate } from '../support/races';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -36,13 +36,7 @@ describe('payments', () => {
   beforeAll(async () => {
     // The race below holds 8 requests inside the database at once.
     t = await startTestApp({ DB_POOL_SIZE: '30' });
-    [buyer, seller, stranger, admin] = await Promise.all([
-      aUser(t, 'buyer'),
-      aUser(t, 'seller'),
-      aUser(t),
-      anAdmin(t),
-    ]);
-    itemId = (await anItem(t, seller)).id;
+    ({ buyer, seller, stranger, admin, itemId } = await aCast(t));
   });
   afterAll(() => t.close());
 

@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
-import { aUser, anAdmin, anItem, countRows, type TestUser } from '../support/factories';
+import { aCast, anItem, aUser, countRows, type TestUser } from '../support/factories';
 import { collectAll } from '../support/pages';
 import { raceBehindGate } from '../support/races';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -46,13 +46,7 @@ describe('reviews', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ DB_POOL_SIZE: '20' });
-    [buyer, seller, stranger, admin] = await Promise.all([
-      aUser(t, 'buyer'),
-      aUser(t, 'seller'),
-      aUser(t),
-      anAdmin(t),
-    ]);
-    itemId = (await anItem(t, seller)).id;
+    ({ buyer, seller, stranger, admin, itemId } = await aCast(t));
   });
   afterAll(() => t.close());
 

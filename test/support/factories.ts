@@ -61,3 +61,20 @@ export async function countRows(t: TestApp, table: string): Promise<number> {
   const { rows } = await t.sql.query(`SELECT count(*)::int AS n FROM ${table}`);
   return rows[0].n;
 }
+
+/** The usual cast of an order test: a buyer, a seller with a listing, a stranger, an admin. */
+export async function aCast(t: TestApp): Promise<{
+  buyer: TestUser;
+  seller: TestUser;
+  stranger: TestUser;
+  admin: TestUser;
+  itemId: number;
+}> {
+  const [buyer, seller, stranger, admin] = await Promise.all([
+    aUser(t, 'buyer'),
+    aUser(t, 'seller'),
+    aUser(t),
+    anAdmin(t),
+  ]);
+  return { buyer, seller, stranger, admin, itemId: (await anItem(t, seller)).id };
+}
