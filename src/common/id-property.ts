@@ -1,15 +1,13 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
-
-const MAX_ID = 2_147_483_647;
+import { MAX_ID, toId } from './parse-id.pipe';
 
 /**
  * Query strings are text: only plain digits become a number. Number() would also read "1e3",
  * "0x10" and " 5" as ids; anything else is left as it is, for IsInt to refuse.
  */
-export const digitsToNumber = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^[1-9]\d{0,9}$/.test(value) ? Number(value) : value;
+export const digitsToNumber = ({ value }: { value: unknown }): unknown => toId(value) ?? value;
 
 /**
  * A positive integer id. In bodies it must be a JSON number; in query strings (`fromQuery`)

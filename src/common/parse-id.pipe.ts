@@ -5,13 +5,20 @@ import {
   type ArgumentMetadata,
 } from '@nestjs/common';
 
-const MAX_ID = 2_147_483_647;
+/** The largest id a PostgreSQL integer column holds. */
+export const MAX_ID = 2_147_483_647;
+
+/** A positive integer id written as plain digits, or null for anything else. */
+export function toId(value: unknown): number | null {
+  return typeof value === 'string' && /^[1-9]\d{0,9}$/.test(value) && Number(value) <= MAX_ID
+    ? Number(value)
+    : null;
+}
 
 /** Parses a positive integer id; anything else is rejected before it reaches the database. */
 export function parseId(value: unknown, name: string): number {
-  if (typeof value === 'string' && /^[1-9]\d{0,9}$/.test(value) && Number(value) <= MAX_ID) {
-    return Number(value);
-  }
+  const id = toId(value);
+  if (id !== null) return id;
   throw new BadRequestException(`${name} must be a positive integer (1 to ${MAX_ID}).`);
 }
 

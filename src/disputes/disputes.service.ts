@@ -11,7 +11,7 @@ import { OrderLookup } from '../common/access/order-lookup';
 import type { AuthUser } from '../common/auth/roles';
 import { isUniqueViolation } from '../common/errors/pg-errors';
 import { toCents } from '../common/money';
-import { decodeIdCursor, encodeCursor } from '../common/pagination/cursor';
+import { idsBefore, idsAfter } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type { PageQueryDto } from '../common/pagination/page-query.dto';
 import { LiveEventsWriter } from '../live/live-events.writer';
@@ -30,8 +30,6 @@ import type {
   DisputeWithMessagesResponse,
   ResolveDisputeDto,
 } from './dto/dispute.dto';
-
-const MAX_ID = 2_147_483_647;
 
 @Injectable()
 export class DisputesService {
@@ -108,7 +106,7 @@ export class DisputesService {
    * scans merged), not one per order.
    */
   async mine(user: AuthUser, query: PageQueryDto): Promise<Page<DisputeResponse>> {
-    const before = query.cursor ? decodeIdCursor(query.cursor) : MAX_ID;
+    const before = idsBefore(query.cursor);
     const side = (column: string) =>
       `SELECT ${DISPUTE_COLUMNS} FROM orders o
        JOIN disputes d ON d.order_id = o.id
@@ -119,29 +117,29 @@ export class DisputesService {
        ORDER BY id DESC LIMIT $3`,
       [user.id, before, query.limit + 1],
     );
-    return Page.fromRows(rows, query.limit, toDisputeResponse, (r) => encodeCursor([r.id]));
+    return Page.fromRows(rows, query.limit, toDisputeResponse);
   }
 
   /** The admin queue: OPEN disputes, oldest (longest waiting) first. */
   async openQueue(query: PageQueryDto): Promise<Page<DisputeResponse>> {
-    const after = query.cursor ? decodeIdCursor(query.cursor) : 0;
+    const after = idsAfter(query.cursor);
     const rows: DisputeRow[] = await this.dataSource.query(
       `SELECT ${DISPUTE_COLUMNS} FROM disputes d JOIN users u ON u.id = d.created_by_user_id
        WHERE d.status = 'OPEN' AND d.id > $1 ORDER BY d.id LIMIT $2`,
       [after, query.limit + 1],
     );
-    return Page.fromRows(rows, query.limit, toDisputeResponse, (r) => encodeCursor([r.id]));
+    return Page.fromRows(rows, query.limit, toDisputeResponse);
   }
 
   /** Every dispute, newest first (ADMIN). */
   async all(query: PageQueryDto): Promise<Page<DisputeResponse>> {
-    const before = query.cursor ? decodeIdCursor(query.cursor) : MAX_ID;
+    const before = idsBefore(query.cursor);
     const rows: DisputeRow[] = await this.dataSource.query(
       `SELECT ${DISPUTE_COLUMNS} FROM disputes d JOIN users u ON u.id = d.created_by_user_id
        WHERE d.id < $1 ORDER BY d.id DESC LIMIT $2`,
       [before, query.limit + 1],
     );
-    return Page.fromRows(rows, query.limit, toDisputeResponse, (r) => encodeCursor([r.id]));
+    return Page.fromRows(rows, query.limit, toDisputeResponse);
   }
 
   /**

@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, LessThan, Repository, type FindOptionsWhere } from 'typeorm';
 import { assertOwnerOrAdmin } from '../common/access/ownership';
 import type { AuthUser } from '../common/auth/roles';
-import { decodeIdCursor, encodeCursor } from '../common/pagination/cursor';
+import { decodeIdCursor } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type {
   CreateEventDto,
@@ -67,7 +67,7 @@ export class EventsService {
     if (query.venueId) where.venueId = query.venueId;
     if (query.cursor) where.id = LessThan(decodeIdCursor(query.cursor));
     const rows = await this.events.find({ where, order: { id: 'DESC' }, take: query.limit + 1 });
-    return Page.fromRows(rows, query.limit, toEventResponse, (e) => encodeCursor([e.id]));
+    return Page.fromRows(rows, query.limit, toEventResponse);
   }
 
   async get(id: number): Promise<EventResponse> {

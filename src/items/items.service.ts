@@ -4,7 +4,7 @@ import { LessThan, Repository, type FindOptionsWhere } from 'typeorm';
 import { assertOwnerOrAdmin } from '../common/access/ownership';
 import type { AuthUser } from '../common/auth/roles';
 import { fromCents, toCents } from '../common/money';
-import { decodeIdCursor, encodeCursor } from '../common/pagination/cursor';
+import { decodeIdCursor } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type { CreateItemDto, ItemListQueryDto, ItemResponse, UpdateItemDto } from './dto/item.dto';
 import { Item } from './item.entity';
@@ -42,7 +42,7 @@ export class ItemsService {
     if (query.creatorId) where.creatorId = query.creatorId;
     if (query.cursor) where.id = LessThan(decodeIdCursor(query.cursor));
     const rows = await this.items.find({ where, order: { id: 'DESC' }, take: query.limit + 1 });
-    return Page.fromRows(rows, query.limit, toItemResponse, (i) => encodeCursor([i.id]));
+    return Page.fromRows(rows, query.limit, toItemResponse);
   }
 
   async get(id: number): Promise<ItemResponse> {

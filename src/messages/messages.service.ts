@@ -2,7 +2,7 @@ import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../common/auth/roles';
-import { decodeIdCursor, encodeCursor } from '../common/pagination/cursor';
+import { idsAfter } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type { PageQueryDto } from '../common/pagination/page-query.dto';
 import { LiveEventsWriter } from '../live/live-events.writer';
@@ -33,13 +33,13 @@ export class MessagesService {
 
   /** The thread, oldest first. */
   async list(orderId: number, query: PageQueryDto): Promise<Page<MessageResponse>> {
-    const after = query.cursor ? decodeIdCursor(query.cursor) : 0;
+    const after = idsAfter(query.cursor);
     const rows: MessageRow[] = await this.dataSource.query(
       `SELECT id, order_id, sender_id, content, sent_at FROM order_messages
        WHERE order_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
       [orderId, after, query.limit + 1],
     );
-    return Page.fromRows(rows, query.limit, toMessageResponse, (r) => encodeCursor([r.id]));
+    return Page.fromRows(rows, query.limit, toMessageResponse);
   }
 
   /**

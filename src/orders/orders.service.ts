@@ -17,7 +17,7 @@ import type { OrderAccess } from '../common/access/order-party.guard';
 import type { AuthUser } from '../common/auth/roles';
 import { toCents } from '../common/money';
 import { LiveEventsWriter } from '../live/live-events.writer';
-import { decodeIdCursor, encodeCursor } from '../common/pagination/cursor';
+import { decodeIdCursor, idsAfter } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type { PageQueryDto } from '../common/pagination/page-query.dto';
 import type {
@@ -119,9 +119,7 @@ export class OrdersService {
           : `SELECT * FROM ((${side('buyer_id')}) UNION ALL (${side('seller_id')})) AS mine
              ORDER BY id DESC LIMIT $2`;
     const rows: OrderRow[] = await this.dataSource.query(sql, params);
-    return Page.fromRows(rows.map(toOrderRecord), query.limit, toOrderResponse, (o) =>
-      encodeCursor([o.id]),
-    );
+    return Page.fromRows(rows.map(toOrderRecord), query.limit, toOrderResponse);
   }
 
   /**
@@ -162,7 +160,7 @@ export class OrdersService {
   }
 
   async history(orderId: number, query: PageQueryDto): Promise<Page<OrderHistoryEntryResponse>> {
-    const after = query.cursor ? decodeIdCursor(query.cursor) : 0;
+    const after = idsAfter(query.cursor);
     const rows: {
       id: number;
       status: OrderStatus;
@@ -173,16 +171,11 @@ export class OrdersService {
          WHERE order_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
       [orderId, after, query.limit + 1],
     );
-    return Page.fromRows(
-      rows,
-      query.limit,
-      (r) => ({
-        status: r.status,
-        changedByUserId: r.changed_by_user_id,
-        changedAt: r.changed_at.toISOString(),
-      }),
-      (r) => encodeCursor([r.id]),
-    );
+    return Page.fromRows(rows, query.limit, (r) => ({
+      status: r.status,
+      changedByUserId: r.changed_by_user_id,
+      changedAt: r.changed_at.toISOString(),
+    }));
   }
 
   view(order: OrderRecord): OrderResponse {

@@ -8,7 +8,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../common/auth/roles';
 import { fromCents, toCents } from '../common/money';
-import { decodeIdCursor, encodeCursor } from '../common/pagination/cursor';
+import { idsBefore } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type { PageQueryDto } from '../common/pagination/page-query.dto';
 import type { PaymentResponse, PaymentSettingsResponse, RecordPaymentDto } from './dto/payment.dto';
@@ -109,12 +109,12 @@ export class PaymentsService {
   }
 
   async list(query: PageQueryDto): Promise<Page<PaymentResponse>> {
-    const before = query.cursor ? decodeIdCursor(query.cursor) : 2_147_483_647;
+    const before = idsBefore(query.cursor);
     const rows: PaymentRow[] = await this.dataSource.query(
       `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE id < $1 ORDER BY id DESC LIMIT $2`,
       [before, query.limit + 1],
     );
-    return Page.fromRows(rows, query.limit, toPaymentResponse, (r) => encodeCursor([r.id]));
+    return Page.fromRows(rows, query.limit, toPaymentResponse);
   }
 
   /**

@@ -11,6 +11,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { MAX_AMOUNT } from '../common/money';
 import type { EnvironmentVariables } from '../config/env.validation';
 import type { WebhookAckResponse } from './dto/payment.dto';
+import { toId } from '../common/parse-id.pipe';
 import { PaymentsService } from './payments.service';
 
 /** Currencies whose Stripe amounts are whole units, not hundredths. */
@@ -84,10 +85,8 @@ export class StripeWebhookService {
   ): Promise<string> {
     if (!intent || typeof intent.id !== 'string')
       return 'ignored: no payment intent in data.object';
-    const orderId = Number(intent.metadata?.orderId);
-    if (!/^[1-9]\d{0,9}$/.test(intent.metadata?.orderId ?? '') || orderId > 2_147_483_647) {
-      return 'ignored: metadata.orderId is missing or not an order id';
-    }
+    const orderId = toId(intent.metadata?.orderId);
+    if (orderId === null) return 'ignored: metadata.orderId is missing or not an order id';
     if (typeof intent.currency !== 'string' || !/^[a-z]{3}$/i.test(intent.currency)) {
       return 'ignored: no valid currency';
     }

@@ -8,7 +8,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { OrderLookup } from '../common/access/order-lookup';
 import type { AuthUser } from '../common/auth/roles';
-import { decodeIdCursor, encodeCursor } from '../common/pagination/cursor';
+import { idsBefore } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type { PageQueryDto } from '../common/pagination/page-query.dto';
 import type { CreateReviewDto, ReviewResponse, UserAverageResponse } from './dto/review.dto';
@@ -78,24 +78,24 @@ export class ReviewsService {
 
   /** Reviews about one creator, newest first. */
   async listForUser(userId: number, query: PageQueryDto): Promise<Page<ReviewResponse>> {
-    const before = query.cursor ? decodeIdCursor(query.cursor) : 2_147_483_647;
+    const before = idsBefore(query.cursor);
     const rows: ReviewRow[] = await this.dataSource.query(
       `SELECT ${REVIEW_COLUMNS} FROM reviews r JOIN users u ON u.id = r.author_id
        WHERE r.reviewed_user_id = $1 AND r.id < $2 ORDER BY r.id DESC LIMIT $3`,
       [userId, before, query.limit + 1],
     );
-    return Page.fromRows(rows, query.limit, toReviewResponse, (r) => encodeCursor([r.id]));
+    return Page.fromRows(rows, query.limit, toReviewResponse);
   }
 
   /** All reviews, newest first (moderation). */
   async listAll(query: PageQueryDto): Promise<Page<ReviewResponse>> {
-    const before = query.cursor ? decodeIdCursor(query.cursor) : 2_147_483_647;
+    const before = idsBefore(query.cursor);
     const rows: ReviewRow[] = await this.dataSource.query(
       `SELECT ${REVIEW_COLUMNS} FROM reviews r JOIN users u ON u.id = r.author_id
        WHERE r.id < $1 ORDER BY r.id DESC LIMIT $2`,
       [before, query.limit + 1],
     );
-    return Page.fromRows(rows, query.limit, toReviewResponse, (r) => encodeCursor([r.id]));
+    return Page.fromRows(rows, query.limit, toReviewResponse);
   }
 
   async forOrder(orderId: number): Promise<ReviewResponse | null> {

@@ -9,7 +9,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, LessThan, Repository } from 'typeorm';
 import type { AuthUser, Role } from '../common/auth/roles';
 import { violatedConstraint } from '../common/errors/pg-errors';
-import { decodeIdCursor, encodeCursor } from '../common/pagination/cursor';
+import { decodeIdCursor } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type { PageQueryDto } from '../common/pagination/page-query.dto';
 import type { LoginDto, RegisterDto } from './dto/register.dto';
@@ -80,7 +80,7 @@ export class UsersService {
       order: { id: 'DESC' },
       take: query.limit + 1,
     });
-    return Page.fromRows(rows, query.limit, toUserResponse, (u) => encodeCursor([u.id]));
+    return Page.fromRows(rows, query.limit, toUserResponse);
   }
 
   /**

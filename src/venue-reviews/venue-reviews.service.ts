@@ -8,7 +8,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { isAdmin, type AuthUser } from '../common/auth/roles';
 import { isUniqueViolation } from '../common/errors/pg-errors';
-import { decodeIdCursor, encodeCursor } from '../common/pagination/cursor';
+import { idsBefore } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type {
   CreateVenueReviewDto,
@@ -93,14 +93,14 @@ export class VenueReviewsService {
 
   /** Reviews of one venue or event, newest first. */
   async list(query: TargetPageQueryDto): Promise<Page<VenueReviewResponse>> {
-    const before = query.cursor ? decodeIdCursor(query.cursor) : 2_147_483_647;
+    const before = idsBefore(query.cursor);
     const rows: VenueReviewRow[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM venue_event_reviews r JOIN users u ON u.id = r.author_id
        WHERE r.target_type = $1 AND r.target_id = $2 AND r.id < $3
        ORDER BY r.id DESC LIMIT $4`,
       [query.targetType, query.targetId, before, query.limit + 1],
     );
-    return Page.fromRows(rows, query.limit, toResponse, (r) => encodeCursor([r.id]));
+    return Page.fromRows(rows, query.limit, toResponse);
   }
 
   /** One row of the maintained aggregate: constant time. */

@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, LessThan, Repository, type FindOptionsWhere } from 'typeorm';
 import { assertOwnerOrAdmin } from '../common/access/ownership';
 import type { AuthUser } from '../common/auth/roles';
-import { decodeIdCursor, encodeCursor } from '../common/pagination/cursor';
+import { decodeIdCursor } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type {
   CreateVenueDto,
@@ -51,7 +51,7 @@ export class VenuesService {
     if (query.managerId) where.managerId = query.managerId;
     if (query.cursor) where.id = LessThan(decodeIdCursor(query.cursor));
     const rows = await this.venues.find({ where, order: { id: 'DESC' }, take: query.limit + 1 });
-    return Page.fromRows(rows, query.limit, toVenueResponse, (v) => encodeCursor([v.id]));
+    return Page.fromRows(rows, query.limit, toVenueResponse);
   }
 
   async get(id: number): Promise<VenueResponse> {

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createSecretKey } from 'node:crypto';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { JWT_SECRET } from './jwt-secret';
@@ -12,13 +11,10 @@ import { authUserFrom, type TokenClaims } from './token-claims';
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(@Inject(JWT_SECRET) secret: string) {
+  constructor(@Inject(JWT_SECRET) secret: Buffer) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      // A KeyObject: given a string, jsonwebtoken first tries (and fails) to parse it as a
-      // public key on every request, which was a third of the CPU of a simple GET. passport-jwt
-      // hands the key to jsonwebtoken unchanged; only its type declaration says string | Buffer.
-      secretOrKey: createSecretKey(Buffer.from(secret, 'utf8')) as unknown as Buffer,
+      secretOrKey: secret, // a KeyObject, see AuthModule
       algorithms: ['HS256'],
       ignoreExpiration: false,
     });

@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { MAX_ID } from '../parse-id.pipe';
 
 /**
  * Keyset cursors are opaque to clients: base64url of a small JSON array holding the sort key
@@ -37,3 +38,11 @@ export function decodeIdCursor(cursor: string): number {
   }
   return id;
 }
+
+/** Newest-first lists: the rows below the cursor's id (every row on the first page). */
+export const idsBefore = (cursor: string | undefined): number =>
+  cursor ? decodeIdCursor(cursor) : MAX_ID;
+
+/** Oldest-first lists: the rows above the cursor's id (every row on the first page). */
+export const idsAfter = (cursor: string | undefined): number =>
+  cursor ? decodeIdCursor(cursor) : 0;

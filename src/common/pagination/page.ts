@@ -1,3 +1,5 @@
+import { encodeCursor } from './cursor';
+
 /** One page of a list: the rows, and the cursor of the next page when there is one. */
 export class Page<T> {
   constructor(
@@ -7,17 +9,17 @@ export class Page<T> {
 
   /**
    * Builds a page from `limit + 1` fetched rows: the extra row only proves that a next page
-   * exists, and the cursor points after the last row actually returned.
+   * exists, and the cursor holds the id of the last row actually returned (every list is
+   * ordered by id).
    */
-  static fromRows<R, T>(
+  static fromRows<R extends { id: number }, T>(
     rows: R[],
     limit: number,
     map: (row: R) => T,
-    cursorOf: (row: R) => string,
   ): Page<T> {
     const hasMore = rows.length > limit;
     const kept = hasMore ? rows.slice(0, limit) : rows;
-    const next = hasMore ? cursorOf(kept[kept.length - 1]) : null;
+    const next = hasMore ? encodeCursor([kept[kept.length - 1].id]) : null;
     return new Page(kept.map(map), next);
   }
 }
