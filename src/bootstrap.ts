@@ -1,15 +1,22 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import {
+  DocumentBuilder,
+  SwaggerModule,
+  type OpenAPIObject,
+  type OperationObject,
+  type ParameterObject,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
 import { clientErrorHandler } from './common/errors/all-exceptions.filter';
+import { errorResponseObject } from './common/errors/api-errors.decorator';
 import { requestIdFor } from './common/request-id';
 import { EchoValidationPipe } from './common/validation.pipe';
 import { corsOrigins, docsEnabled, validateEnv } from './config/env.validation';
 import helmet from '@fastify/helmet';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 
 /**
  * Builds the configured application, shared by `main.ts` and the e2e tests so that tests run
@@ -32,6 +39,17 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   app.useLogger(app.get(Logger));
 
   const fastify = app.getHttpAdapter().getInstance();
+  // Browser clients send `Content-Type: application/json` on every call, with or without a body
+  // (CONTRACT "General"). An empty body is therefore a request without one, not a JSON syntax
+  // error; routes that need a body say so in EchoValidationPipe. Registering this parser also
+  // keeps Nest from adding its form parser: the API reads JSON only, and anything else is 415.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser<Server>(
+    'application/json',
+    { bodyLimit: env.BODY_LIMIT_BYTES },
+    (request, body: Buffer, done) =>
+      body.length === 0 ? done(null, undefined) : parseJson(request, body.toString('utf8'), done),
+  );
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -84,7 +102,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setVersion('1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return documentIdempotencyKeys(
+  return documentSharedResponses(
     SwaggerModule.createDocument(app, config, {
       // Stable, readable ids for generated clients: OrdersController.changeStatus → orders_changeStatus.
       operationIdFactory: (controller, method) =>
@@ -93,25 +111,50 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
   );
 }
 
-/** Every authenticated POST takes an optional Idempotency-Key (IdempotencyInterceptor). */
-function documentIdempotencyKeys(document: OpenAPIObject): OpenAPIObject {
+/** Methods whose request body Fastify reads, so that 400, 413 and 415 can answer any of them. */
+const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+
+/**
+ * Responses that come from the platform rather than from one route, added to every operation
+ * they can answer, so that a client generated from the document expects every status it can get:
+ * - 500 and 503 on every route (a fault of the server's; the database is unreachable, or the
+ *   server is shutting down);
+ * - 400, 413 and 415 wherever a body is read (malformed JSON, too large, not JSON);
+ * - on every authenticated POST, the optional Idempotency-Key (IdempotencyInterceptor), with
+ *   409 while the first request with that key is running and 422 when it is reused.
+ */
+function documentSharedResponses(document: OpenAPIObject): OpenAPIObject {
   for (const path of Object.values(document.paths)) {
-    const post = path.post;
-    if (!post?.security?.length) continue;
-    post.parameters = [
-      ...(post.parameters ?? []),
-      {
-        name: 'Idempotency-Key',
-        in: 'header',
-        required: false,
-        description:
-          'Makes the request safe to retry: the same key and request within 24 h replays the ' +
-          'first response (Idempotent-Replayed: true) without doing it again. Another request ' +
-          'with the same key is 422; while the first is still running, 409.',
-        schema: { type: 'string', maxLength: 255 },
-      },
-    ];
-    post.responses['422'] ??= { description: 'The Idempotency-Key was used with another request.' };
+    for (const [method, operation] of Object.entries(path) as [string, OperationObject][]) {
+      if (!operation?.responses) continue;
+      const shared = [500, 503];
+      if (BODY_METHODS.has(method)) shared.push(400, 413, 415);
+      if (method === 'post' && operation.security?.length) {
+        shared.push(409, 422);
+        operation.parameters = [...(operation.parameters ?? []), IDEMPOTENCY_KEY];
+      }
+      for (const status of shared) {
+        operation.responses[status] = {
+          ...errorResponseObject(status),
+          ...(operation.responses[status] as object | undefined),
+        };
+      }
+      operation.responses = sortedByStatus(operation.responses);
+    }
   }
   return document;
 }
+
+const IDEMPOTENCY_KEY: ParameterObject = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes the request safe to retry: the same key and request within 24 h replays the ' +
+    'first response (Idempotent-Replayed: true) without doing it again. Another request ' +
+    'with the same key is 422; while the first is still running, 409.',
+  schema: { type: 'string', maxLength: 255 },
+};
+
+const sortedByStatus = <T>(responses: Record<string, T>): Record<string, T> =>
+  Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));

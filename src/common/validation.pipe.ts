@@ -1,4 +1,5 @@
 import { BadRequestException, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
+import { getMetadataStorage, ValidationTypes } from 'class-validator';
 
 /** True when a string anywhere in `value` holds U+0000, which PostgreSQL text cannot store. */
 function containsNul(value: unknown, depth = 0): boolean {
@@ -20,6 +21,32 @@ export function tooDeep(value: unknown, depth = 0): boolean {
   return children.some((child) => tooDeep(child, depth + 1));
 }
 
+/** "a", "a and b", "a, b and c" (or "or"). */
+const listed = (names: string[], conjunction = 'and') =>
+  names.length > 1
+    ? `${names.slice(0, -1).join(', ')} ${conjunction} ${names[names.length - 1]}`
+    : names[0];
+
+/**
+ * The one sentence for a route that needs a body but got none (no body, an empty one, or JSON
+ * `null`), naming the fields it requires, read from the DTO's validation rules.
+ */
+export function missingBodyMessage(dto: abstract new (...args: never[]) => unknown): string {
+  const rules = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false);
+  const fields = [...new Set(rules.map((r) => r.propertyName))];
+  const optional = new Set(
+    rules
+      .filter((r) => r.type === ValidationTypes.CONDITIONAL_VALIDATION)
+      .map((r) => r.propertyName),
+  );
+  const required = fields.filter((f) => !optional.has(f));
+  if (required.length) return `This request needs a JSON body with ${listed(required)}.`;
+  if (fields.length) {
+    return `This request needs a JSON body: an object with any of ${listed(fields, 'or')}.`;
+  }
+  return 'This request needs a JSON body.';
+}
+
 /**
  * The global pipe: bodies and query DTOs are validated, unknown fields refused (400), and
  * nothing is converted implicitly, so `"5"` is not a score and `1e3` is not an id.
@@ -37,6 +64,9 @@ export class EchoValidationPipe extends ValidationPipe {
   }
 
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && value == null && metadata.metatype) {
+      throw new BadRequestException(missingBodyMessage(metadata.metatype));
+    }
     if (metadata.type !== 'custom' && tooDeep(value)) {
       throw new BadRequestException(TOO_DEEP_MESSAGE);
     }

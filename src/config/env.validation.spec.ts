@@ -1,4 +1,4 @@
-import { normalizePrefix, validateEnv } from './env.validation';
+import { corsOrigins, LOCAL_DEV_ORIGINS, normalizePrefix, validateEnv } from './env.validation';
 
 const SECRET = 'x'.repeat(32);
 
@@ -91,5 +91,29 @@ describe('normalizePrefix', () => {
     [undefined, ''],
   ])('%p -> %p', (prefix, expected) => {
     expect(normalizePrefix(prefix)).toBe(expected);
+  });
+});
+
+describe('corsOrigins', () => {
+  const env = (vars: Record<string, string>) => validateEnv({ JWT_SECRET: SECRET, ...vars });
+
+  it('allows local dev servers in development when none are configured', () => {
+    expect(corsOrigins(env({ NODE_ENV: 'development' }))).toBe(LOCAL_DEV_ORIGINS);
+    const [localhost, loopback] = LOCAL_DEV_ORIGINS;
+    expect(['http://localhost:5173', 'http://localhost'].every((o) => localhost.test(o))).toBe(
+      true,
+    );
+    expect(loopback.test('http://127.0.0.1:8080')).toBe(true);
+    expect(localhost.test('http://localhost:5173.evil.example')).toBe(false);
+  });
+
+  it('allows only the configured origins otherwise', () => {
+    expect(corsOrigins(env({ NODE_ENV: 'production' }))).toEqual([]);
+    expect(corsOrigins(env({ NODE_ENV: 'test' }))).toEqual([]);
+    expect(
+      corsOrigins(
+        env({ NODE_ENV: 'development', CORS_ORIGINS: ' https://a.example, https://b.example' }),
+      ),
+    ).toEqual(['https://a.example', 'https://b.example']);
   });
 });

@@ -93,7 +93,10 @@ export class EnvironmentVariables {
   @IsBooleanString()
   DOCS_ENABLED?: string;
 
-  /** Browser origins allowed by CORS, comma-separated. Default: none (no CORS headers). */
+  /**
+   * Browser origins allowed by CORS, comma-separated. Default: none (no CORS headers), except
+   * that development allows http://localhost:* and http://127.0.0.1:*.
+   */
   @IsOptional()
   @IsString()
   CORS_ORIGINS?: string;
@@ -189,11 +192,25 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
 export const docsEnabled = (env: EnvironmentVariables): boolean =>
   env.DOCS_ENABLED === undefined ? env.NODE_ENV !== 'production' : env.DOCS_ENABLED === 'true';
 
-export const corsOrigins = (env: EnvironmentVariables): string[] =>
-  (env.CORS_ORIGINS ?? '')
+/** Any port of localhost, as browsers spell a local dev server's origin. */
+export const LOCAL_DEV_ORIGINS = [
+  /^http:\/\/localhost(:\d{1,5})?$/,
+  /^http:\/\/127\.0\.0\.1(:\d{1,5})?$/,
+];
+
+/**
+ * The origins CORS allows: those configured, or, in development with none configured, local dev
+ * servers (a front end on http://localhost:5173 can try the API with no set-up). Production and
+ * test allow only what CORS_ORIGINS lists.
+ */
+export function corsOrigins(env: EnvironmentVariables): (string | RegExp)[] {
+  const configured = (env.CORS_ORIGINS ?? '')
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean);
+  if (configured.length || env.NODE_ENV !== 'development') return configured;
+  return LOCAL_DEV_ORIGINS;
+}
 
 /** `api`, `/api/` and `/api` all mean the prefix `/api`; empty means none. */
 export function normalizePrefix(prefix: string | undefined): string {

@@ -17,7 +17,6 @@ import {
   ApiHeader,
   ApiOperation,
   ApiParam,
-  ApiProduces,
   ApiQuery,
   ApiResponse,
   ApiTags,
@@ -64,7 +63,6 @@ const EventStream = (kind: StreamKind, description: string) =>
         ? [UseGuards(StreamAuthGuard, DisputePartyGuard)]
         : [UseGuards(StreamAuthGuard)]),
     ApiBearerAuth(),
-    ApiProduces('text/event-stream'),
     ApiQuery({ name: 'token', required: false, description: 'A stream token, for EventSource.' }),
     ApiQuery({
       name: 'lastEventId',
@@ -78,6 +76,8 @@ const EventStream = (kind: StreamKind, description: string) =>
       description:
         'A text/event-stream. Each event has `id:`, `event:` (its type) and `data:` (the JSON ' +
         'the REST route returned). A comment line is sent every 15 s to keep the connection up.',
+      // Only the stream itself is text/event-stream; a refusal is the usual JSON error body.
+      content: { 'text/event-stream': { schema: { type: 'string' } } },
     }),
     ApiErrors(400, 401, 403, 404),
   );

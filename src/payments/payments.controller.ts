@@ -1,5 +1,14 @@
-import { Body, Controller, Get, Headers, HttpCode, Post, Put, Query, Req } from '@nestjs/common';
-import type { RawBodyRequest } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Post,
+  Put,
+  Query,
+  RawBody,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -10,7 +19,6 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { CurrentOrder, OrderParty, type OrderAccess } from '../common/access/order-party.guard';
 import { CurrentUser, Public, Roles } from '../common/auth/auth.decorators';
 import type { AuthUser } from '../common/auth/roles';
@@ -116,10 +124,10 @@ export class PaymentsController {
   @ApiOkResponse({ type: WebhookAckResponse })
   @ApiErrors(400, 503)
   async stripeWebhook(
-    @Req() request: RawBodyRequest<FastifyRequest>,
+    @RawBody() payload: Buffer | undefined,
     @Headers('stripe-signature') signature?: string,
   ): Promise<WebhookAckResponse> {
-    const event = this.stripe.verify(request.rawBody, signature);
+    const event = this.stripe.verify(payload, signature);
     return this.stripe.handle(event);
   }
 }

@@ -43,7 +43,7 @@ export class StripeWebhookService {
         'Stripe webhooks are not configured on this server (STRIPE_WEBHOOK_SECRET is unset).',
       );
     }
-    if (!rawBody || !signature) {
+    if (!rawBody?.length || !signature) {
       throw new BadRequestException(
         'A Stripe event needs its JSON body and a Stripe-Signature header.',
       );

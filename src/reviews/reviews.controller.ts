@@ -7,6 +7,7 @@ import {
   ApiOperation,
   ApiParam,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { CurrentOrder, OrderParty, type OrderAccess } from '../common/access/order-party.guard';
 import { CurrentUser, Public, Roles } from '../common/auth/auth.decorators';
@@ -73,7 +74,10 @@ export class ReviewsController {
   @OrderParty({ param: 'orderId', admin: true })
   @ApiParam({ name: 'orderId', example: 99 })
   @ApiOperation({ summary: "An order's review, or null (its buyer, its seller, or an admin)" })
-  @ApiOkResponse({ type: ReviewResponse, description: 'The review, or `null` when none yet.' })
+  @ApiOkResponse({
+    description: 'The review, or `null` when none yet.',
+    schema: { nullable: true, allOf: [{ $ref: getSchemaPath(ReviewResponse) }] },
+  })
   @ApiErrors(400, 401, 403, 404)
   forOrder(@CurrentOrder() access: OrderAccess): Promise<ReviewResponse | null> {
     return this.reviews.forOrder(access.order.id);

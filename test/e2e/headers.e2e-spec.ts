@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Response } from 'supertest';
+import { contract } from '../support/contract';
 import { aUser, type TestUser } from '../support/factories';
 import { openStream } from '../support/sse';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -72,7 +73,57 @@ describe('headers and configuration', () => {
     const corsHeaders = (res: Response) =>
       Object.keys(res.headers).filter((h) => h.startsWith('access-control-'));
 
-    it('sends no CORS headers at all when CORS_ORIGINS is not set', async () => {
+    it('in development without CORS_ORIGINS, allows local dev servers and nothing else', async () => {
+      await withApp({ NODE_ENV: 'development' }, async (a) => {
+        for (const origin of [
+          'http://localhost:5173',
+          'http://127.0.0.1:3000',
+          'http://localhost',
+        ]) {
+          const ok = await preflight(a, origin);
+          expect({
+            origin,
+            status: ok.status,
+            allow: ok.headers['access-control-allow-origin'],
+          }).toEqual({ origin, status: 204, allow: origin });
+          const read = await a.http.get('/items').set('Origin', origin).expect(200);
+          expect(read.headers['access-control-allow-origin']).toBe(origin);
+        }
+        for (const origin of [
+          'https://localhost:5173',
+          'http://localhost.evil.example:5173',
+          'http://localhost:5173.evil.example',
+          'http://192.168.1.20:5173',
+          APP_ORIGIN,
+        ]) {
+          const refused = await preflight(a, origin);
+          expect({ origin, allow: refused.headers['access-control-allow-origin'] }).toEqual({
+            origin,
+            allow: undefined,
+          });
+        }
+      });
+    });
+
+    it('in production without CORS_ORIGINS, answers a local dev server with no CORS headers', async () => {
+      await withApp(PRODUCTION, async (a) => {
+        expect(corsHeaders(await preflight(a, 'http://localhost:5173'))).toEqual([]);
+        const read = await a.http.get('/items').set('Origin', 'http://localhost:5173').expect(200);
+        expect(corsHeaders(read)).toEqual([]);
+      });
+    });
+
+    it('in development with CORS_ORIGINS, allows only those', async () => {
+      await withApp({ NODE_ENV: 'development', CORS_ORIGINS: APP_ORIGIN }, async (a) => {
+        expect((await preflight(a, APP_ORIGIN)).headers['access-control-allow-origin']).toBe(
+          APP_ORIGIN,
+        );
+        const local = await preflight(a, 'http://localhost:5173');
+        expect(local.headers['access-control-allow-origin']).toBeUndefined();
+      });
+    });
+
+    it('sends no CORS headers at all when CORS_ORIGINS is not set (test and production)', async () => {
       expect(corsHeaders(await preflight(t, APP_ORIGIN))).toEqual([]);
       const res = await t.http.get('/items').set('Origin', APP_ORIGIN).expect(200);
       expect(corsHeaders(res)).toEqual([]);
@@ -164,6 +215,7 @@ describe('headers and configuration', () => {
       // A real server error: the table behind a route is gone for a moment.
       await a.sql.query('ALTER TABLE items RENAME TO items_away');
       try {
+        contract().expectServerError();
         responses.push(await a.http.get('/items').expect(500));
       } finally {
         await a.sql.query('ALTER TABLE items_away RENAME TO items');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { LiveEventBus } from '../../src/live/live-event-bus';
+import { contract } from '../support/contract';
 import { aCast, anItem, aUser, countRows, type TestUser } from '../support/factories';
 import {
   closeAllStreams,
@@ -249,6 +250,7 @@ describe('live events (SSE)', () => {
         const s = await listen(`/orders/${order.id}/events`, buyer.auth);
         const before = [await countRows(t, 'thread_events'), await countRows(t, 'order_messages')];
         const doomed = { content: 'roll me back' };
+        contract().expectServerError();
         await t.http.post(`/orders/${order.id}/messages`).set(seller.auth).send(doomed).expect(500);
         expect([await countRows(t, 'thread_events'), await countRows(t, 'order_messages')]).toEqual(
           before,

@@ -34,6 +34,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.NODE_ENV = 'test';
   process.env.JWT_SECRET = randomBytes(32).toString('hex');
   process.env.DATA_DIR = scratch;
+  process.env.ECHO_TEST_CONTRACT_DIR = join(scratch, 'openapi-checks');
   process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
   // Every test registers and logs in from 127.0.0.1; the rate-limit tests set their own limits.
   process.env.RATE_LIMIT_REGISTER_PER_IP = '1000000';

@@ -1,9 +1,12 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import type { DatabaseHandle } from '../../src/database/embedded-database';
 import { withDatabase } from './databases';
 
 /** Drops what the run created on a shared server; stops the embedded one. */
 export default async function globalTeardown(): Promise<void> {
+  reportContractChecks();
   const embedded = (globalThis as { __echoEmbedded?: DatabaseHandle }).__echoEmbedded;
   if (embedded) {
     await embedded.stop();
@@ -25,4 +28,22 @@ export default async function globalTeardown(): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** Adds up what each e2e file checked against openapi.json (test/support/contract-setup.ts). */
+function reportContractChecks(): void {
+  const dir = process.env.ECHO_TEST_CONTRACT_DIR;
+  if (!dir || !existsSync(dir)) return;
+  const byResponse = new Map<string, number>();
+  for (const file of readdirSync(dir)) {
+    const counts = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, number>;
+    for (const [key, n] of Object.entries(counts))
+      byResponse.set(key, (byResponse.get(key) ?? 0) + n);
+  }
+  const total = [...byResponse.values()].reduce((a, b) => a + b, 0);
+  const operations = new Set([...byResponse.keys()].map((k) => k.split(' ').slice(0, 2).join(' ')));
+  process.stdout.write(
+    `\nopenapi.json: ${total} responses checked against the document, ` +
+      `${operations.size} operations, ${byResponse.size} operation/status pairs.\n`,
+  );
 }

@@ -1,5 +1,6 @@
 import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 
@@ -7,6 +8,16 @@ export interface AppRoute {
   method: string;
   /** OpenAPI style: /orders/{id} */
   path: string;
+  /** The handler reads a request body (@Body or @RawBody). */
+  body: boolean;
+}
+
+const BODY_ARGS = new Set([RouteParamtypes.BODY, RouteParamtypes.RAW_BODY]);
+
+/** True when one of the handler's parameters is the body; Nest keys them "<type>:<index>". */
+function readsBody(ctrl: object, name: string): boolean {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, ctrl, name) ?? {}) as object;
+  return Object.keys(args).some((key) => BODY_ARGS.has(Number(key.split(':')[0])));
 }
 
 const join = (...parts: string[]) =>
@@ -34,6 +45,7 @@ export function declaredRoutes(app: INestApplication): AppRoute[] {
         routes.push({
           method: RequestMethod[method].toLowerCase(),
           path: join(base, sub).replace(/:([A-Za-z]+)/g, '{$1}'),
+          body: readsBody(ctrl, name),
         });
       }
     }

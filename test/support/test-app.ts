@@ -3,6 +3,8 @@ import { Pool } from 'pg';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { createApp } from '../../src/bootstrap';
+import { normalizePrefix } from '../../src/config/env.validation';
+import { checkResponsesAgainstDocument } from './contract';
 import { cloneTemplate } from './databases';
 
 export interface TestApp {
@@ -32,6 +34,10 @@ export async function startTestApp(
   let app: NestFastifyApplication;
   try {
     app = await createApp({ databaseUrl: db.url });
+    checkResponsesAgainstDocument(
+      app.getHttpAdapter().getInstance(),
+      normalizePrefix(process.env.API_PREFIX),
+    );
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   } finally {

@@ -9,7 +9,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errorCodes, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   QueryFailedError,
   QueryRunnerAlreadyReleasedError,
@@ -31,13 +31,24 @@ interface FastifyLikeError {
   message?: string;
 }
 
-const FASTIFY_MESSAGES: Record<string, string> = {
+/** Our sentence for each of Fastify's own request errors, which would name Fastify's internals. */
+const FASTIFY_MESSAGES: Partial<Record<keyof typeof errorCodes, string>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is too large.',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Send the request body as JSON (Content-Type: application/json).',
-  FST_ERR_CTP_EMPTY_JSON_BODY:
-    'The request says it carries JSON but the body is empty; send a JSON object.',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON.',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length header does not match the body.',
 };
+
+/**
+ * Nest turns a Fastify error into an HttpException carrying only Fastify's message (its
+ * RoutesResolver), so the sentence is found again by that message.
+ */
+const BY_FASTIFY_MESSAGE = new Map(
+  Object.entries(FASTIFY_MESSAGES).map(([code, ours]) => [
+    new errorCodes[code as keyof typeof errorCodes]().message,
+    ours,
+  ]),
+);
 
 /**
  * Input the validators should have refused but PostgreSQL did (a value out of a column's range,
@@ -111,6 +122,7 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
     else if (response && typeof response === 'object' && 'message' in response) {
       message = (response as { message: string | string[] }).message;
     }
+    if (typeof message === 'string') message = BY_FASTIFY_MESSAGE.get(message) ?? message;
     return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, requestId };
   }
   const fastifyError = exception as FastifyLikeError;
@@ -121,9 +133,9 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
   ) {
     const status = fastifyError.statusCode;
     const message =
-      (fastifyError.code && FASTIFY_MESSAGES[fastifyError.code]) ||
-      (fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
-      (exception instanceof SyntaxError && status === 400)
+      FASTIFY_MESSAGES[fastifyError.code as keyof typeof errorCodes] ??
+      // JSON.parse's own error (secure-json-parse refusing __proto__ too), marked 400 by Fastify.
+      (exception instanceof SyntaxError && status === 400
         ? 'The request body is not valid JSON.'
         : 'The request could not be read.');
     return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, requestId };
