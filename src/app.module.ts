@@ -4,6 +4,7 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { dataSourceOptions } from '../ormconfig';
+import { UnitOfWorkModule } from './database/transaction-host';
 import { AdminModule } from './admin/admin.module';
 import { AccessModule } from './common/access/access.module';
 import { AuthModule } from './common/auth/auth.module';
@@ -63,6 +64,7 @@ export class AppModule {
           ...dataSourceOptions(options.databaseUrl),
           autoLoadEntities: true,
         }),
+        UnitOfWorkModule,
         AuthModule,
         AccessModule,
         LiveModule,

@@ -6,12 +6,14 @@ import {
   type OpenAPIObject,
   type OperationObject,
   type ParameterObject,
+  type SchemaObject,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
 import { clientErrorHandler } from './common/errors/all-exceptions.filter';
 import { errorResponseObject } from './common/errors/api-errors.decorator';
+import { errorCatalogue } from './common/errors/domain-error';
 import { requestIdFor } from './common/request-id';
 import { EchoValidationPipe } from './common/validation.pipe';
 import { corsOrigins, docsEnabled, validateEnv } from './config/env.validation';
@@ -102,13 +104,29 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setVersion('1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return documentSharedResponses(
-    SwaggerModule.createDocument(app, config, {
-      // Stable, readable ids for generated clients: OrdersController.changeStatus → orders_changeStatus.
-      operationIdFactory: (controller, method) =>
-        `${controller.replace(/Controller$/, '').replace(/^./, (c) => c.toLowerCase())}_${method}`,
-    }),
+  return documentErrorCodes(
+    documentSharedResponses(
+      SwaggerModule.createDocument(app, config, {
+        // Stable, readable ids for generated clients: OrdersController.changeStatus → orders_changeStatus.
+        operationIdFactory: (controller, method) =>
+          `${controller.replace(/Controller$/, '').replace(/^./, (c) => c.toLowerCase())}_${method}`,
+      }),
+    ),
   );
+}
+
+/** Every error code the features declare, with its status and meaning (the catalogue). */
+function documentErrorCodes(document: OpenAPIObject): OpenAPIObject {
+  const schema = document.components?.schemas?.ErrorResponseDto as SchemaObject | undefined;
+  const code = schema?.properties?.code as SchemaObject | undefined;
+  if (!schema || !code) return document;
+  const catalogue = errorCatalogue();
+  code.enum = catalogue.map(([name]) => name);
+  schema.description =
+    'The one error body. `code` names the failure; the codes, their status and meaning:\n\n' +
+    '| code | status | meaning |\n| --- | --- | --- |\n' +
+    catalogue.map(([name, d]) => `| \`${name}\` | ${d.status} | ${d.meaning} |`).join('\n');
+  return document;
 }
 
 /** Methods whose request body Fastify reads, so that 400, 413 and 415 can answer any of them. */

@@ -1,4 +1,5 @@
-import { BadRequestException, type ArgumentMetadata } from '@nestjs/common';
+import type { ArgumentMetadata } from '@nestjs/common';
+import { DomainError } from './errors/domain-error';
 import { ParseIdPipe, parseId } from './parse-id.pipe';
 
 const param = (data?: string): ArgumentMetadata => ({ type: 'param', data });
@@ -30,11 +31,11 @@ describe('ParseIdPipe', () => {
     '99999999999',
     '١٢',
   ])('refuses %p with a 400', (text) => {
-    expect(() => pipe.transform(text, param('id'))).toThrow(BadRequestException);
+    expect(() => pipe.transform(text, param('id'))).toThrow(DomainError);
   });
 
   it.each([5, undefined, null, ['1'], { id: 1 }])('refuses the non-string %p', (value) => {
-    expect(() => pipe.transform(value, param('id'))).toThrow(BadRequestException);
+    expect(() => pipe.transform(value, param('id'))).toThrow(DomainError);
   });
 
   it('names the parameter, or "id" when it has no name', () => {

@@ -1,9 +1,5 @@
-import {
-  BadRequestException,
-  Injectable,
-  PipeTransform,
-  type ArgumentMetadata,
-} from '@nestjs/common';
+import { Injectable, PipeTransform, type ArgumentMetadata } from '@nestjs/common';
+import { CommonErrors } from './errors/domain-error';
 
 /** The largest id a PostgreSQL integer column holds. */
 export const MAX_ID = 2_147_483_647;
@@ -19,7 +15,7 @@ export function toId(value: unknown): number | null {
 export function parseId(value: unknown, name: string): number {
   const id = toId(value);
   if (id !== null) return id;
-  throw new BadRequestException(`${name} must be a positive integer (1 to ${MAX_ID}).`);
+  throw CommonErrors.VALIDATION_FAILED(`${name} must be a positive integer (1 to ${MAX_ID}).`);
 }
 
 /** Path and query ids: a positive integer or 400, never a 500 and never a misleading 404. */

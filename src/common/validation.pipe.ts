@@ -1,5 +1,6 @@
-import { BadRequestException, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
+import { CommonErrors } from './errors/domain-error';
 
 /** True when a string anywhere in `value` holds U+0000, which PostgreSQL text cannot store. */
 function containsNul(value: unknown, depth = 0): boolean {
@@ -65,13 +66,13 @@ export class EchoValidationPipe extends ValidationPipe {
 
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && value == null && metadata.metatype) {
-      throw new BadRequestException(missingBodyMessage(metadata.metatype));
+      throw CommonErrors.BODY_REQUIRED(missingBodyMessage(metadata.metatype));
     }
     if (metadata.type !== 'custom' && tooDeep(value)) {
-      throw new BadRequestException(TOO_DEEP_MESSAGE);
+      throw CommonErrors.VALIDATION_FAILED(TOO_DEEP_MESSAGE);
     }
     if (metadata.type !== 'custom' && containsNul(value)) {
-      throw new BadRequestException('Text must not contain the NUL character (\\u0000).');
+      throw CommonErrors.VALIDATION_FAILED('Text must not contain the NUL character (\\u0000).');
     }
     return super.transform(value, metadata) as Promise<unknown>;
   }

@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Item } from './item.entity';
 import { ItemsController } from './items.controller';
+import { ItemsRepository } from './items.repository';
 import { ItemsService } from './items.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Item])],
   controllers: [ItemsController],
-  providers: [ItemsService],
-  exports: [ItemsService, TypeOrmModule],
+  providers: [ItemsService, ItemsRepository],
+  exports: [ItemsService, ItemsRepository],
 })
 export class ItemsModule {}

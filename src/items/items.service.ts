@@ -1,13 +1,12 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, Repository, type FindOptionsWhere } from 'typeorm';
-import { assertOwnerOrAdmin } from '../common/access/ownership';
-import type { AuthUser } from '../common/auth/roles';
+import { Injectable } from '@nestjs/common';
+import { isAdmin, type AuthUser } from '../common/auth/roles';
 import { fromCents, toCents } from '../common/money';
 import { decodeIdCursor } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type { CreateItemDto, ItemListQueryDto, ItemResponse, UpdateItemDto } from './dto/item.dto';
-import { Item } from './item.entity';
+import type { Item } from './item.entity';
+import { ItemErrors } from './item.errors';
+import { ItemsRepository } from './items.repository';
 
 export const toItemResponse = (i: Item): ItemResponse => ({
   id: i.id,
@@ -22,26 +21,25 @@ export const toItemResponse = (i: Item): ItemResponse => ({
 
 @Injectable()
 export class ItemsService {
-  constructor(@InjectRepository(Item) private readonly items: Repository<Item>) {}
+  constructor(private readonly items: ItemsRepository) {}
 
   async create(user: AuthUser, dto: CreateItemDto): Promise<ItemResponse> {
-    const item = await this.items.save(
-      this.items.create({
-        creatorId: user.id,
-        title: dto.title,
-        description: dto.description ?? null,
-        basePriceCents: dto.basePrice == null ? null : toCents(dto.basePrice),
-        itemType: dto.itemType,
-      }),
-    );
+    const item = await this.items.create({
+      creatorId: user.id,
+      title: dto.title,
+      description: dto.description ?? null,
+      basePriceCents: dto.basePrice == null ? null : toCents(dto.basePrice),
+      itemType: dto.itemType,
+    });
     return toItemResponse(item);
   }
 
   async list(query: ItemListQueryDto): Promise<Page<ItemResponse>> {
-    const where: FindOptionsWhere<Item> = {};
-    if (query.creatorId) where.creatorId = query.creatorId;
-    if (query.cursor) where.id = LessThan(decodeIdCursor(query.cursor));
-    const rows = await this.items.find({ where, order: { id: 'DESC' }, take: query.limit + 1 });
+    const rows = await this.items.page({
+      creatorId: query.creatorId,
+      beforeId: query.cursor ? decodeIdCursor(query.cursor) : undefined,
+      limit: query.limit + 1,
+    });
     return Page.fromRows(rows, query.limit, toItemResponse);
   }
 
@@ -50,8 +48,7 @@ export class ItemsService {
   }
 
   async update(user: AuthUser, id: number, dto: UpdateItemDto): Promise<ItemResponse> {
-    const item = await this.load(id);
-    assertOwnerOrAdmin(user, item.creatorId, 'listing');
+    const item = await this.loadOwned(user, id);
     if (dto.title !== undefined) item.title = dto.title;
     if (dto.description !== undefined) item.description = dto.description ?? null;
     if (dto.basePrice !== undefined) {
@@ -62,14 +59,24 @@ export class ItemsService {
   }
 
   async remove(user: AuthUser, id: number): Promise<void> {
-    const item = await this.load(id);
-    assertOwnerOrAdmin(user, item.creatorId, 'listing');
-    await this.items.softDelete({ id });
+    await this.loadOwned(user, id);
+    await this.items.softDelete(id);
   }
 
   private async load(id: number): Promise<Item> {
-    const item = await this.items.findOne({ where: { id } });
-    if (!item) throw new NotFoundException(`Listing ${id} does not exist.`);
+    const item = await this.items.findById(id);
+    if (!item) throw ItemErrors.ITEM_NOT_FOUND(`Listing ${id} does not exist.`);
+    return item;
+  }
+
+  /** Listings are changed by their creator or an admin. */
+  private async loadOwned(user: AuthUser, id: number): Promise<Item> {
+    const item = await this.load(id);
+    if (item.creatorId !== user.id && !isAdmin(user)) {
+      throw ItemErrors.ITEM_OWNER_REQUIRED(
+        'Only the owner of this listing or an admin may change it.',
+      );
+    }
     return item;
   }
 }

@@ -244,10 +244,17 @@ describe('fuzzing every route (issue #9)', () => {
         if (res.status >= 400) {
           expect(res.type).toMatch(/^application\/json/);
           const body = JSON.parse(res.text) as Record<string, unknown>;
-          expect(Object.keys(body).sort()).toEqual(['error', 'message', 'requestId', 'statusCode']);
+          expect(Object.keys(body).sort()).toEqual([
+            'code',
+            'error',
+            'message',
+            'requestId',
+            'statusCode',
+          ]);
           expect(body).toEqual({
             statusCode: res.status,
             error: expect.stringMatching(/^[A-Z][A-Za-z -]+$/),
+            code: expect.stringMatching(/^[A-Z][A-Z0-9_]+$/),
             message: expect.anything(),
             requestId: res.requestId,
           });

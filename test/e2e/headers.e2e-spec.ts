@@ -226,7 +226,13 @@ describe('headers and configuration', () => {
     const expectSafe = (responses: Response[]) => {
       for (const res of responses) {
         const body = res.body as Record<string, unknown>;
-        expect(Object.keys(body).sort()).toEqual(['error', 'message', 'requestId', 'statusCode']);
+        expect(Object.keys(body).sort()).toEqual([
+          'code',
+          'error',
+          'message',
+          'requestId',
+          'statusCode',
+        ]);
         const text = JSON.stringify(body);
         expect({ status: res.status, leaks: LEAKS.filter((p) => p.test(text)) }).toEqual({
           status: body.statusCode,

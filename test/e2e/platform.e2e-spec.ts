@@ -78,6 +78,7 @@ describe('platform: health, docs, errors', () => {
     expect(res.body).toEqual({
       statusCode: 404,
       error: 'Not Found',
+      code: 'ROUTE_NOT_FOUND',
       message: expect.any(String),
       requestId: 'trace-123',
     });

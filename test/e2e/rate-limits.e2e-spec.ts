@@ -115,6 +115,7 @@ describe('rate limits and resource consumption', () => {
       expect(huge.body).toEqual({
         statusCode: 413,
         error: 'Payload Too Large',
+        code: 'BODY_TOO_LARGE',
         message: expect.stringMatching(/body is too large/i),
         requestId: expect.any(String),
       });

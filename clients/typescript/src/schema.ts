@@ -872,11 +872,65 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    /**
+     * @description The one error body. `code` names the failure; the codes, their status and meaning:
+     *
+     *     | code | status | meaning |
+     *     | --- | --- | --- |
+     *     | `BAD_REQUEST` | 400 | The request cannot be read or is not allowed as sent. |
+     *     | `BODY_REQUIRED` | 400 | The route needs a JSON body and got none. |
+     *     | `BODY_TOO_LARGE` | 413 | The body is larger than BODY_LIMIT_BYTES. |
+     *     | `CONFLICT` | 409 | The request conflicts with the current state. |
+     *     | `FORBIDDEN` | 403 | Signed in, but not allowed to do this. |
+     *     | `HEADERS_TOO_LARGE` | 431 | The URL or the headers are too large. |
+     *     | `IDEMPOTENCY_KEY_IN_USE` | 409 | A request with this Idempotency-Key is still being processed. |
+     *     | `IDEMPOTENCY_KEY_INVALID` | 400 | The Idempotency-Key header is not 1 to 255 visible ASCII characters. |
+     *     | `IDEMPOTENCY_KEY_REUSED` | 422 | The Idempotency-Key was used before with a different request. |
+     *     | `INTERNAL_ERROR` | 500 | A fault on the server; quote the requestId. |
+     *     | `INVALID_JSON` | 400 | The body is not valid JSON. |
+     *     | `ITEM_NOT_FOUND` | 404 | The listing does not exist (or was deleted). |
+     *     | `ITEM_OWNER_REQUIRED` | 403 | Only the creator of the listing or an admin may change it. |
+     *     | `NOT_FOUND` | 404 | The resource does not exist. |
+     *     | `RATE_LIMITED` | 429 | Too many requests; wait for Retry-After seconds. |
+     *     | `REQUEST_TIMEOUT` | 408 | The request took too long to arrive. |
+     *     | `ROUTE_NOT_FOUND` | 404 | No route has this method and path. |
+     *     | `SERVICE_UNAVAILABLE` | 503 | The database is unreachable, a dependency is not configured, or the server is stopping. |
+     *     | `UNAUTHENTICATED` | 401 | No bearer token, or one that is invalid or expired. |
+     *     | `UNSUPPORTED_MEDIA_TYPE` | 415 | The body is not JSON. |
+     *     | `VALIDATION_FAILED` | 400 | A field, query parameter or path id is invalid. |
+     */
     ErrorResponseDto: {
       /** @example 400 */
       statusCode: number;
       /** @example Bad Request */
       error: string;
+      /**
+       * @description A stable name of the failure, to switch on; it never changes meaning. The list, with statuses, is in the description of this schema.
+       * @example VALIDATION_FAILED
+       * @enum {string}
+       */
+      code:
+        | 'BAD_REQUEST'
+        | 'BODY_REQUIRED'
+        | 'BODY_TOO_LARGE'
+        | 'CONFLICT'
+        | 'FORBIDDEN'
+        | 'HEADERS_TOO_LARGE'
+        | 'IDEMPOTENCY_KEY_IN_USE'
+        | 'IDEMPOTENCY_KEY_INVALID'
+        | 'IDEMPOTENCY_KEY_REUSED'
+        | 'INTERNAL_ERROR'
+        | 'INVALID_JSON'
+        | 'ITEM_NOT_FOUND'
+        | 'ITEM_OWNER_REQUIRED'
+        | 'NOT_FOUND'
+        | 'RATE_LIMITED'
+        | 'REQUEST_TIMEOUT'
+        | 'ROUTE_NOT_FOUND'
+        | 'SERVICE_UNAVAILABLE'
+        | 'UNAUTHENTICATED'
+        | 'UNSUPPORTED_MEDIA_TYPE'
+        | 'VALIDATION_FAILED';
       /**
        * @description A sentence a person can act on, or the list of field errors.
        * @example [

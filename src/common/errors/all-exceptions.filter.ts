@@ -16,10 +16,14 @@ import {
   QueryRunnerProviderAlreadyReleasedError,
 } from 'typeorm';
 import { TooManyRequestsException } from '../rate-limit/rate-limit.guard';
+import { CODE_FOR_STATUS, DomainError, type CommonErrors } from './domain-error';
+
+type ErrorCode = keyof typeof CommonErrors;
 
 interface ErrorBody {
   statusCode: number;
   error: string;
+  code: string;
   message: string | string[];
   requestId: string;
 }
@@ -31,24 +35,43 @@ interface FastifyLikeError {
   message?: string;
 }
 
-/** Our sentence for each of Fastify's own request errors, which would name Fastify's internals. */
-const FASTIFY_MESSAGES: Partial<Record<keyof typeof errorCodes, string>> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is too large.',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Send the request body as JSON (Content-Type: application/json).',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON.',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length header does not match the body.',
+/** Our code and sentence for each of Fastify's own request errors, which name its internals. */
+const FASTIFY_ERRORS: Partial<Record<keyof typeof errorCodes, [ErrorCode, string]>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: ['BODY_TOO_LARGE', 'The request body is too large.'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [
+    'UNSUPPORTED_MEDIA_TYPE',
+    'Send the request body as JSON (Content-Type: application/json).',
+  ],
+  FST_ERR_CTP_INVALID_JSON_BODY: ['INVALID_JSON', 'The request body is not valid JSON.'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [
+    'BAD_REQUEST',
+    'The Content-Length header does not match the body.',
+  ],
 };
 
 /**
  * Nest turns a Fastify error into an HttpException carrying only Fastify's message (its
- * RoutesResolver), so the sentence is found again by that message.
+ * RoutesResolver), so the code and sentence are found again by that message.
  */
 const BY_FASTIFY_MESSAGE = new Map(
-  Object.entries(FASTIFY_MESSAGES).map(([code, ours]) => [
+  Object.entries(FASTIFY_ERRORS).map(([code, ours]) => [
     new errorCodes[code as keyof typeof errorCodes]().message,
     ours,
   ]),
 );
+
+const body = (
+  statusCode: number,
+  code: string,
+  message: string | string[],
+  requestId: string,
+): ErrorBody => ({
+  statusCode,
+  error: STATUS_CODES[statusCode] ?? 'Error',
+  code,
+  message,
+  requestId,
+});
 
 /**
  * Input the validators should have refused but PostgreSQL did (a value out of a column's range,
@@ -109,11 +132,15 @@ export function requestIdOf(request: FastifyRequest): string {
 }
 
 /**
- * Turns every error into the documented body `{statusCode, error, message, requestId}`.
- * Client errors keep their message; anything unexpected is logged with its stack and answered
- * with a generic 500 that leaks no stack trace, SQL or driver message.
+ * Turns every error into the documented body `{statusCode, error, code, message, requestId}`.
+ * Domain errors carry their code; any other HttpException gets the code of its status (a
+ * validation failure VALIDATION_FAILED); anything unexpected is logged with its stack and
+ * answered with a generic 500 that leaks no stack trace, SQL or driver message.
  */
 export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
+  if (exception instanceof DomainError) {
+    return body(exception.status, exception.code, exception.message, requestId);
+  }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();
@@ -122,8 +149,13 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
     else if (response && typeof response === 'object' && 'message' in response) {
       message = (response as { message: string | string[] }).message;
     }
-    if (typeof message === 'string') message = BY_FASTIFY_MESSAGE.get(message) ?? message;
-    return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, requestId };
+    const fastify = typeof message === 'string' ? BY_FASTIFY_MESSAGE.get(message) : undefined;
+    if (fastify) return body(status, fastify[0], fastify[1], requestId);
+    // The validation pipe's list of field errors.
+    const code = Array.isArray(message)
+      ? 'VALIDATION_FAILED'
+      : (CODE_FOR_STATUS[status] ?? 'BAD_REQUEST');
+    return body(status, code, message, requestId);
   }
   const fastifyError = exception as FastifyLikeError;
   if (
@@ -132,32 +164,35 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
     fastifyError.statusCode < 500
   ) {
     const status = fastifyError.statusCode;
-    const message =
-      FASTIFY_MESSAGES[fastifyError.code as keyof typeof errorCodes] ??
-      // JSON.parse's own error (secure-json-parse refusing __proto__ too), marked 400 by Fastify.
-      (exception instanceof SyntaxError && status === 400
-        ? 'The request body is not valid JSON.'
-        : 'The request could not be read.');
-    return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, requestId };
+    const known = FASTIFY_ERRORS[fastifyError.code as keyof typeof errorCodes];
+    if (known) return body(status, known[0], known[1], requestId);
+    // JSON.parse's own error (secure-json-parse refusing __proto__ too), marked 400 by Fastify.
+    if (exception instanceof SyntaxError && status === 400) {
+      return body(400, 'INVALID_JSON', 'The request body is not valid JSON.', requestId);
+    }
+    return body(
+      status,
+      CODE_FOR_STATUS[status] ?? 'BAD_REQUEST',
+      'The request could not be read.',
+      requestId,
+    );
   }
   if (isDatabaseUnavailable(exception)) {
-    return {
-      statusCode: HttpStatus.SERVICE_UNAVAILABLE,
-      error: 'Service Unavailable',
-      message: 'The database is unavailable right now; nothing was saved. Retry in a few seconds.',
+    return body(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      'SERVICE_UNAVAILABLE',
+      'The database is unavailable right now; nothing was saved. Retry in a few seconds.',
       requestId,
-    };
+    );
   }
   const dataError = pgDataErrorMessage(exception);
-  if (dataError) {
-    return { statusCode: 400, error: 'Bad Request', message: dataError, requestId };
-  }
-  return {
-    statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
-    error: 'Internal Server Error',
-    message: 'Something went wrong on our side. Quote the requestId if you report it.',
+  if (dataError) return body(400, 'VALIDATION_FAILED', dataError, requestId);
+  return body(
+    HttpStatus.INTERNAL_SERVER_ERROR,
+    'INTERNAL_ERROR',
+    'Something went wrong on our side. Quote the requestId if you report it.',
     requestId,
-  };
+  );
 }
 
 const CLIENT_ERROR_MESSAGES: Record<number, string> = {
@@ -176,18 +211,13 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
   const status =
     err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   const requestId = randomUUID();
-  const error = STATUS_CODES[status] ?? 'Bad Request';
-  const body = JSON.stringify({
-    statusCode: status,
-    error,
-    message: CLIENT_ERROR_MESSAGES[status],
-    requestId,
-  } satisfies ErrorBody);
+  const answer = body(status, CODE_FOR_STATUS[status], CLIENT_ERROR_MESSAGES[status], requestId);
+  const text = JSON.stringify(answer);
   if (socket.writable) {
     socket.write(
-      `HTTP/1.1 ${status} ${error}\r\nConnection: close\r\n` +
-        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `X-Request-Id: ${requestId}\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${answer.error}\r\nConnection: close\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n` +
+        `X-Request-Id: ${requestId}\r\n\r\n${text}`,
     );
   }
   socket.destroy(err);
@@ -201,16 +231,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const request = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();
-    const body = toErrorBody(exception, requestIdOf(request));
-    if (body.statusCode >= 500) {
+    let answer = toErrorBody(exception, requestIdOf(request));
+    // Nest answers a path no route matches with a NotFoundException of its own.
+    if (answer.code === 'NOT_FOUND' && !request.routeOptions?.url) {
+      answer = { ...answer, code: 'ROUTE_NOT_FOUND' };
+    }
+    if (answer.statusCode >= 500) {
       this.logger.error(
-        { err: exception, requestId: body.requestId, url: request.url },
+        { err: exception, requestId: answer.requestId, url: request.url },
         'Unhandled error',
       );
     } else if (exception instanceof QueryFailedError) {
       // A 400 that only the database caught points at a validation gap worth closing.
       this.logger.warn(
-        { err: exception, requestId: body.requestId },
+        { err: exception, requestId: answer.requestId },
         'Input refused by the database',
       );
     }
@@ -218,6 +252,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof TooManyRequestsException) {
       void reply.header('Retry-After', String(exception.retryAfter));
     }
-    void reply.status(body.statusCode).header('content-type', 'application/json').send(body);
+    void reply.status(answer.statusCode).header('content-type', 'application/json').send(answer);
   }
 }

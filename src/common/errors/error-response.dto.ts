@@ -9,6 +9,14 @@ export class ErrorResponseDto {
   error!: string;
 
   @ApiProperty({
+    example: 'VALIDATION_FAILED',
+    description:
+      'A stable name of the failure, to switch on; it never changes meaning. The list, with ' +
+      'statuses, is in the description of this schema.',
+  })
+  code!: string;
+
+  @ApiProperty({
     description: 'A sentence a person can act on, or the list of field errors.',
     oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
     example: ['email must be an email'],

@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { DomainError } from '../errors/domain-error';
 import { decodeCursor, decodeIdCursor, encodeCursor } from './cursor';
 
 const raw = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -29,7 +29,7 @@ describe('keyset cursors', () => {
     ['a key holding null', raw([null])],
     ['a key holding an object', raw([{}])],
   ])('refuses %s with a 400', (_name, cursor) => {
-    expect(() => decodeIdCursor(cursor)).toThrow(BadRequestException);
+    expect(() => decodeIdCursor(cursor)).toThrow(DomainError);
     expect(() => decodeIdCursor(cursor)).toThrow(/X-Next-Cursor/);
   });
 
@@ -40,11 +40,11 @@ describe('keyset cursors', () => {
     ['a fraction', raw([1.5])],
     ['an unsafe integer', raw([2 ** 53 + 2])],
   ])('refuses an id cursor holding %s', (_name, cursor) => {
-    expect(() => decodeIdCursor(cursor)).toThrow(BadRequestException);
+    expect(() => decodeIdCursor(cursor)).toThrow(DomainError);
   });
 
   it('checks the key length of a composite cursor', () => {
-    expect(() => decodeCursor(encodeCursor(['x', 1]), 3)).toThrow(BadRequestException);
-    expect(() => decodeCursor(encodeCursor([1]), 2)).toThrow(BadRequestException);
+    expect(() => decodeCursor(encodeCursor(['x', 1]), 3)).toThrow(DomainError);
+    expect(() => decodeCursor(encodeCursor([1]), 2)).toThrow(DomainError);
   });
 });

@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { CommonErrors } from '../errors/domain-error';
 import { MAX_ID } from '../parse-id.pipe';
 
 /**
@@ -26,7 +26,7 @@ export function decodeCursor(cursor: string, length: number): (string | number)[
 }
 
 const invalidCursor = () =>
-  new BadRequestException(
+  CommonErrors.VALIDATION_FAILED(
     'cursor is not valid: pass back the X-Next-Cursor value of the previous page unchanged.',
   );
 

@@ -1,0 +1,45 @@
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Injectable } from '@nestjs/common';
+import { LessThan, type FindOptionsWhere, type Repository } from 'typeorm';
+import { Item } from './item.entity';
+
+export type NewItem = Pick<
+  Item,
+  'creatorId' | 'title' | 'description' | 'basePriceCents' | 'itemType'
+>;
+
+/** Every query of listings. Soft-deleted listings are invisible here (TypeORM's deletedAt). */
+@Injectable()
+export class ItemsRepository {
+  constructor(private readonly db: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  /** Through the current unit of work, when the request runs in one. */
+  private get items(): Repository<Item> {
+    return this.db.tx.getRepository(Item);
+  }
+
+  create(fields: NewItem): Promise<Item> {
+    return this.items.save(this.items.create(fields));
+  }
+
+  /** Newest first, `limit` rows after the keyset cursor `beforeId`. */
+  page(filter: { creatorId?: number; beforeId?: number; limit: number }): Promise<Item[]> {
+    const where: FindOptionsWhere<Item> = {};
+    if (filter.creatorId) where.creatorId = filter.creatorId;
+    if (filter.beforeId) where.id = LessThan(filter.beforeId);
+    return this.items.find({ where, order: { id: 'DESC' }, take: filter.limit });
+  }
+
+  findById(id: number): Promise<Item | null> {
+    return this.items.findOne({ where: { id } });
+  }
+
+  save(item: Item): Promise<Item> {
+    return this.items.save(item);
+  }
+
+  async softDelete(id: number): Promise<void> {
+    await this.items.softDelete({ id });
+  }
+}
