@@ -92,7 +92,8 @@ const user = (id: number, admin = false): AuthUser => ({
   roles: admin ? ['USER', 'ADMIN'] : ['USER'],
 });
 const access = (ds: DataSource) => new OrderAccessService(new OrderLookup(ds));
-const writer = new LiveEventsWriter();
+// Every caller passes its transaction, so the unit of work is never read here.
+const writer = new LiveEventsWriter(undefined as never);
 
 const noCache = { get: () => 0 } as unknown as ConfigService<EnvironmentVariables, true>;
 

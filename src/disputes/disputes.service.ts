@@ -168,7 +168,7 @@ export class DisputesService {
       }
       const created = toDisputeMessageResponse(rows[0]);
       const ref = { orderId: access.orderId, disputeId: access.disputeId };
-      await this.live.record(tx, 'dispute.message_created', ref, created);
+      await this.live.record('dispute.message_created', ref, created, tx);
       return created;
     });
   }
@@ -202,7 +202,7 @@ export class DisputesService {
       }
       const resolved = toDisputeResponse(rows[0]);
       const ref = { orderId: resolved.orderId, disputeId: resolved.id };
-      await this.live.record(tx, 'dispute.resolved', ref, resolved);
+      await this.live.record('dispute.resolved', ref, resolved, tx);
       return resolved;
     });
   }

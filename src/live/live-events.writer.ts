@@ -1,3 +1,5 @@
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { EVENT_ORDER_LOCK, LIVE_CHANNEL, type LiveEventType } from './live-events';
@@ -9,11 +11,14 @@ import { EVENT_ORDER_LOCK, LIVE_CHANNEL, type LiveEventType } from './live-event
  */
 @Injectable()
 export class LiveEventsWriter {
+  constructor(private readonly db: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  /** Records in the unit of work of the request (or in `tx`, for callers not yet moved to it). */
   async record(
-    tx: EntityManager,
     type: LiveEventType,
     ref: { orderId: number; disputeId?: number | null },
     payload: unknown,
+    tx: EntityManager = this.db.tx,
   ): Promise<void> {
     await tx.query(
       `WITH ordered AS (SELECT pg_advisory_xact_lock($5)),

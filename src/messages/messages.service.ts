@@ -63,7 +63,7 @@ export class MessagesService {
         );
       }
       const message = toMessageResponse(rows[0]);
-      await this.live.record(tx, 'message.created', { orderId }, message);
+      await this.live.record('message.created', { orderId }, message, tx);
       return message;
     });
   }

@@ -154,7 +154,7 @@ export class OrdersService {
         );
       }
       const order = toOrderResponse(toOrderRecord(rows[0]));
-      await this.live.record(tx, 'order.status_changed', { orderId: order.id }, order);
+      await this.live.record('order.status_changed', { orderId: order.id }, order, tx);
       return order;
     });
   }
