@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { TransactionHost } from '@nestjs-cls/transactional';
 import type { ConfigService } from '@nestjs/config';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OrderLookup } from '../src/common/access/order-lookup';
@@ -8,7 +9,10 @@ import type { AuthUser } from '../src/common/auth/roles';
 import type { EnvironmentVariables } from '../src/config/env.validation';
 import { DisputesService } from '../src/disputes/disputes.service';
 import { LiveEventsWriter } from '../src/live/live-events.writer';
+import { UnitOfWork } from '../src/database/transaction-host';
+import { MessagesRepository } from '../src/messages/messages.repository';
 import { MessagesService } from '../src/messages/messages.service';
+import { OrdersRepository } from '../src/orders/orders.repository';
 import { OrdersService } from '../src/orders/orders.service';
 import type { PaymentsService } from '../src/payments/payments.service';
 import { ReviewsService } from '../src/reviews/reviews.service';
@@ -77,6 +81,7 @@ async function capture(
       return result;
     },
   } as unknown as DataSource;
+  current = ds;
   try {
     await call(ds);
   } catch (err) {
@@ -92,8 +97,29 @@ const user = (id: number, admin = false): AuthUser => ({
   roles: admin ? ['USER', 'ADMIN'] : ['USER'],
 });
 const access = (ds: DataSource) => new OrderAccessService(new OrderLookup(ds));
-// Every caller passes its transaction, so the unit of work is never read here.
-const writer = new LiveEventsWriter(undefined as never);
+
+/**
+ * The unit of work of the service, on the recording DataSource of the capture in progress:
+ * repositories read `host.tx`, and the unit of work runs in `current.transaction`.
+ */
+let current: DataSource;
+const host = new TransactionHost({
+  getFallbackInstance: () => current as unknown as EntityManager,
+  wrapWithTransaction: (
+    _options: unknown,
+    fn: () => Promise<unknown>,
+    setTx: (tx?: EntityManager) => void,
+  ) =>
+    current.transaction((tx) => {
+      setTx(tx);
+      return fn();
+    }),
+  defaultTxOptions: {},
+} as never);
+const writer = new LiveEventsWriter(host);
+const uow = new UnitOfWork(host);
+const orders = () => new OrdersService(new OrdersRepository(host), writer, uow);
+const messages = () => new MessagesService(new MessagesRepository(host), writer, uow);
 
 const noCache = { get: () => 0 } as unknown as ConfigService<EnvironmentVariables, true>;
 
@@ -107,26 +133,22 @@ export const serviceSql = {
     capture(userId, (ds) => access(ds).check(user(userId), orderId, true)),
 
   listOrders: (userId: number, cursor?: string) =>
-    capture(userId, (ds) =>
-      new OrdersService(ds, writer).list(user(userId), { limit: 50, cursor }),
-    ),
+    capture(userId, () => orders().list(user(userId), { limit: 50, cursor })),
 
   listMessages: (userId: number, orderId: number) =>
     capture(userId, async (ds) => {
       await access(ds).check(user(userId), orderId, true);
-      await new MessagesService(ds, writer).list(orderId, { limit: 50 });
+      await messages().list(orderId, { limit: 50 });
     }),
 
   postMessage: (userId: number, orderId: number, content: string) =>
     capture(userId, async (ds) => {
       await access(ds).check(user(userId), orderId, false);
-      await new MessagesService(ds, writer).post(user(userId), orderId, content);
+      await messages().post(user(userId), orderId, content);
     }),
 
   createOrder: (userId: number, itemId: number, finalPrice: number) =>
-    capture(userId, (ds) =>
-      new OrdersService(ds, writer).create(user(userId), { itemId, finalPrice }),
-    ),
+    capture(userId, () => orders().create(user(userId), { itemId, finalPrice })),
 
   average: (userId: number) =>
     capture(userId, (ds) => new ReviewsService(ds, new OrderLookup(ds)).average(userId)),

@@ -1,26 +1,44 @@
 import { ClsPluginTransactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Global, Injectable, Module } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { ClsModule } from 'nestjs-cls';
 
 /**
- * The unit of work: `db.tx` is the EntityManager of the transaction the current request runs in
- * (started by `@Transactional()` on a service method, or by the IdempotencyInterceptor around a
- * keyed POST), or the DataSource's own manager outside one. Repositories read and write through
- * it, so every repository a request touches joins the one transaction without a `tx` argument.
+ * The unit of work of a request. `run(work)` starts a transaction (or joins the one already
+ * open, e.g. the IdempotencyInterceptor's around a keyed POST); every repository reads and
+ * writes through `TransactionHost.tx`, the EntityManager of that transaction, so all of them
+ * join it without a `tx` argument being passed along.
+ *
+ * Services call `run` on this injected host rather than using the `@Transactional()` decorator:
+ * the decorator finds its host through a process-wide static, which is the last application
+ * created in the process, and tests run several applications, on different databases, in one.
  */
-export type Db = TransactionHost<TransactionalAdapterTypeOrm>;
-export { TransactionHost };
+@Injectable()
+export class UnitOfWork {
+  constructor(private readonly host: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    return this.host.withTransaction(work);
+  }
+}
 
 /**
  * Request-scoped transactions on AsyncLocalStorage (nestjs-cls). No middleware is mounted: a
  * context is opened only where a transaction starts, so reads pay nothing for it.
  */
-export const UnitOfWorkModule = ClsModule.forRoot({
-  global: true,
-  plugins: [
-    new ClsPluginTransactional({
-      adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
+@Global()
+@Module({
+  imports: [
+    ClsModule.forRoot({
+      plugins: [
+        new ClsPluginTransactional({
+          adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
+        }),
+      ],
     }),
   ],
-});
+  providers: [UnitOfWork],
+  exports: [UnitOfWork],
+})
+export class UnitOfWorkModule {}

@@ -3,11 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { OrderMessageRead } from './order-message-read.entity';
 import { OrderMessage } from './order-message.entity';
 import { MessagesController } from './messages.controller';
+import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([OrderMessage, OrderMessageRead])],
   controllers: [MessagesController],
-  providers: [MessagesService],
+  providers: [MessagesService, MessagesRepository],
 })
 export class MessagesModule {}

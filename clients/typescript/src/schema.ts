@@ -891,6 +891,14 @@ export interface components {
      *     | `ITEM_NOT_FOUND` | 404 | The listing does not exist (or was deleted). |
      *     | `ITEM_OWNER_REQUIRED` | 403 | Only the creator of the listing or an admin may change it. |
      *     | `NOT_FOUND` | 404 | The resource does not exist. |
+     *     | `ORDER_ALREADY_IN_STATUS` | 409 | The order already has that status. |
+     *     | `ORDER_CHANGED_CONCURRENTLY` | 409 | The order changed while the request was handled; reload it and retry. |
+     *     | `ORDER_ITEM_NOT_FOUND` | 404 | The listing to order does not exist. |
+     *     | `ORDER_OWN_LISTING` | 400 | A creator cannot order their own listing. |
+     *     | `ORDER_PRICE_REQUIRED` | 400 | finalPrice is required because the listing has no basePrice. |
+     *     | `ORDER_THREAD_CLOSED` | 409 | The order is CANCELLED; its thread takes no more messages. |
+     *     | `ORDER_TRANSITION_FORBIDDEN` | 403 | The change is allowed, but not to this party (e.g. only the seller starts work). |
+     *     | `ORDER_TRANSITION_NOT_ALLOWED` | 409 | The lifecycle does not allow that change from the current status. |
      *     | `RATE_LIMITED` | 429 | Too many requests; wait for Retry-After seconds. |
      *     | `REQUEST_TIMEOUT` | 408 | The request took too long to arrive. |
      *     | `ROUTE_NOT_FOUND` | 404 | No route has this method and path. |
@@ -924,6 +932,14 @@ export interface components {
         | 'ITEM_NOT_FOUND'
         | 'ITEM_OWNER_REQUIRED'
         | 'NOT_FOUND'
+        | 'ORDER_ALREADY_IN_STATUS'
+        | 'ORDER_CHANGED_CONCURRENTLY'
+        | 'ORDER_ITEM_NOT_FOUND'
+        | 'ORDER_OWN_LISTING'
+        | 'ORDER_PRICE_REQUIRED'
+        | 'ORDER_THREAD_CLOSED'
+        | 'ORDER_TRANSITION_FORBIDDEN'
+        | 'ORDER_TRANSITION_NOT_ALLOWED'
         | 'RATE_LIMITED'
         | 'REQUEST_TIMEOUT'
         | 'ROUTE_NOT_FOUND'

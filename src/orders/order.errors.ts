@@ -1,0 +1,23 @@
+import { defineErrors } from '../common/errors/domain-error';
+
+export const OrderErrors = defineErrors({
+  ORDER_ITEM_NOT_FOUND: { status: 404, meaning: 'The listing to order does not exist.' },
+  ORDER_OWN_LISTING: { status: 400, meaning: 'A creator cannot order their own listing.' },
+  ORDER_PRICE_REQUIRED: {
+    status: 400,
+    meaning: 'finalPrice is required because the listing has no basePrice.',
+  },
+  ORDER_ALREADY_IN_STATUS: { status: 409, meaning: 'The order already has that status.' },
+  ORDER_TRANSITION_NOT_ALLOWED: {
+    status: 409,
+    meaning: 'The lifecycle does not allow that change from the current status.',
+  },
+  ORDER_TRANSITION_FORBIDDEN: {
+    status: 403,
+    meaning: 'The change is allowed, but not to this party (e.g. only the seller starts work).',
+  },
+  ORDER_CHANGED_CONCURRENTLY: {
+    status: 409,
+    meaning: 'The order changed while the request was handled; reload it and retry.',
+  },
+});

@@ -1,0 +1,162 @@
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Injectable } from '@nestjs/common';
+import {
+  orderColumns,
+  toOrderRecord,
+  type OrderRecord,
+  type OrderRow,
+} from '../common/access/order-lookup';
+import type { OrderStatus } from './order-status';
+
+export type { OrderRecord as OrderView };
+
+export type CreateOrderResult =
+  | { ok: true; order: OrderRecord }
+  | { ok: false; reason: 'ITEM_NOT_FOUND' | 'OWN_ITEM' | 'NO_PRICE' };
+
+export interface OrderHistoryEntry {
+  id: number;
+  status: OrderStatus;
+  changedByUserId: number;
+  changedAt: Date;
+}
+
+interface CreateRow {
+  item_found: boolean;
+  creator_id: number | null;
+  order:
+    | (Omit<OrderRow, 'created_at' | 'updated_at'> & { created_at: string; updated_at: string })
+    | null;
+}
+
+/** Every query of orders and their status history, in the unit of work of the request. */
+@Injectable()
+export class OrdersRepository {
+  constructor(private readonly db: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  /**
+   * One statement creates the order and its first history row, so both exist or neither does.
+   * The listing is read in the same statement (share-locked against concurrent deletion), and
+   * what it returns tells a missing listing from an own listing or a missing price.
+   */
+  async create(
+    buyerId: number,
+    itemId: number,
+    priceCents: number | null,
+  ): Promise<CreateOrderResult> {
+    const rows: CreateRow[] = await this.db.tx.query(
+      `WITH item AS (
+         SELECT id, creator_id, base_price_cents FROM items
+         WHERE id = $1 AND deleted_at IS NULL FOR KEY SHARE
+       ), created AS (
+         INSERT INTO orders (buyer_id, seller_id, item_id, final_price_cents, status)
+         SELECT $2, creator_id, id, COALESCE($3::int, base_price_cents), 'PENDING' FROM item
+         WHERE creator_id <> $2 AND COALESCE($3::int, base_price_cents) IS NOT NULL
+         RETURNING *
+       ), history AS (
+         INSERT INTO order_status_history (order_id, status, changed_by_user_id, changed_at)
+         SELECT id, status, buyer_id, created_at FROM created
+       )
+       SELECT EXISTS (SELECT 1 FROM item) AS item_found,
+              (SELECT creator_id FROM item) AS creator_id,
+              (SELECT base_price_cents FROM item) AS base_price_cents,
+              (SELECT row_to_json(c) FROM (
+                 SELECT id, buyer_id, seller_id, item_id, final_price_cents, status,
+                        false AS has_open_dispute, 0 AS unread_count, created_at, updated_at
+                 FROM created
+               ) c) AS "order"`,
+      [itemId, buyerId, priceCents],
+    );
+    const { item_found, creator_id, order } = rows[0];
+    if (!item_found) return { ok: false, reason: 'ITEM_NOT_FOUND' };
+    if (creator_id === buyerId) return { ok: false, reason: 'OWN_ITEM' };
+    if (!order) return { ok: false, reason: 'NO_PRICE' };
+    return {
+      ok: true,
+      order: toOrderRecord({
+        ...order,
+        created_at: new Date(order.created_at),
+        updated_at: new Date(order.updated_at),
+      }),
+    };
+  }
+
+  /**
+   * The user's orders, newest first. Without a side the two index scans (as buyer, as seller)
+   * are merged, each bounded by the page size, so a deep page stays cheap.
+   */
+  async listFor(
+    userId: number,
+    filter: { side?: 'buyer' | 'seller'; status?: OrderStatus; beforeId?: number; limit: number },
+  ): Promise<OrderRecord[]> {
+    const params: unknown[] = [userId, filter.limit];
+    let where = '';
+    if (filter.status) {
+      params.push(filter.status);
+      where += ` AND o.status = $${params.length}`;
+    }
+    if (filter.beforeId) {
+      params.push(filter.beforeId);
+      where += ` AND o.id < $${params.length}`;
+    }
+    const side = (column: string) =>
+      `SELECT ${orderColumns('$1')} FROM orders o
+       WHERE o.${column} = $1${where} ORDER BY o.id DESC LIMIT $2`;
+    const sql =
+      filter.side === 'buyer'
+        ? side('buyer_id')
+        : filter.side === 'seller'
+          ? side('seller_id')
+          : `SELECT * FROM ((${side('buyer_id')}) UNION ALL (${side('seller_id')})) AS mine
+             ORDER BY id DESC LIMIT $2`;
+    const rows: OrderRow[] = await this.db.tx.query(sql, params);
+    return rows.map(toOrderRecord);
+  }
+
+  /**
+   * Moves the order from `from` to `to` if it is still `from`, writing the history row in the
+   * same statement, so of two concurrent changes from one status exactly one applies. Null when
+   * the order was no longer `from`.
+   */
+  async changeStatus(
+    orderId: number,
+    from: OrderStatus,
+    to: OrderStatus,
+    byUserId: number,
+  ): Promise<OrderRecord | null> {
+    const rows: OrderRow[] = await this.db.tx.query(
+      `WITH changed AS (
+         UPDATE orders SET status = $3, updated_at = now()
+         WHERE id = $1 AND status = $2
+         RETURNING *
+       ), history AS (
+         INSERT INTO order_status_history (order_id, status, changed_by_user_id, changed_at)
+         SELECT id, status, $4, updated_at FROM changed
+       )
+       SELECT ${orderColumns('$4')} FROM changed o`,
+      [orderId, from, to, byUserId],
+    );
+    return rows.length ? toOrderRecord(rows[0]) : null;
+  }
+
+  /** Status changes oldest first, after the history row `afterId`. */
+  async history(orderId: number, afterId: number, limit: number): Promise<OrderHistoryEntry[]> {
+    const rows: {
+      id: number;
+      status: OrderStatus;
+      changed_by_user_id: number;
+      changed_at: Date;
+    }[] = await this.db.tx.query(
+      `SELECT id, status, changed_by_user_id, changed_at FROM order_status_history
+           WHERE order_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+      [orderId, afterId, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      status: r.status,
+      changedByUserId: r.changed_by_user_id,
+      changedAt: r.changed_at,
+    }));
+  }
+}
