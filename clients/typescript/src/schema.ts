@@ -893,6 +893,12 @@ export interface components {
      *     | `NOT_FOUND` | 404 | The resource does not exist. |
      *     | `RATE_LIMITED` | 429 | Too many requests; wait for Retry-After seconds. |
      *     | `REQUEST_TIMEOUT` | 408 | The request took too long to arrive. |
+     *     | `REVIEW_ALREADY_EXISTS` | 409 | The order has already been reviewed: one review per order. |
+     *     | `REVIEW_NOT_FOUND` | 404 | The review does not exist (or was removed). |
+     *     | `REVIEW_ONLY_BY_BUYER` | 403 | Only the buyer of the order may review it. |
+     *     | `REVIEW_ORDER_NOT_COMPLETED` | 409 | The order is not COMPLETED yet (or was cancelled); only a COMPLETED order is reviewed. |
+     *     | `REVIEW_ORDER_NOT_FOUND` | 404 | The order to review does not exist. |
+     *     | `REVIEW_USER_NOT_FOUND` | 404 | The user whose rating was asked for does not exist. |
      *     | `ROUTE_NOT_FOUND` | 404 | No route has this method and path. |
      *     | `SERVICE_UNAVAILABLE` | 503 | The database is unreachable, a dependency is not configured, or the server is stopping. |
      *     | `UNAUTHENTICATED` | 401 | No bearer token, or one that is invalid or expired. |
@@ -926,6 +932,12 @@ export interface components {
         | 'NOT_FOUND'
         | 'RATE_LIMITED'
         | 'REQUEST_TIMEOUT'
+        | 'REVIEW_ALREADY_EXISTS'
+        | 'REVIEW_NOT_FOUND'
+        | 'REVIEW_ONLY_BY_BUYER'
+        | 'REVIEW_ORDER_NOT_COMPLETED'
+        | 'REVIEW_ORDER_NOT_FOUND'
+        | 'REVIEW_USER_NOT_FOUND'
         | 'ROUTE_NOT_FOUND'
         | 'SERVICE_UNAVAILABLE'
         | 'UNAUTHENTICATED'
