@@ -904,6 +904,11 @@ export interface components {
      *     | `UNAUTHENTICATED` | 401 | No bearer token, or one that is invalid or expired. |
      *     | `UNSUPPORTED_MEDIA_TYPE` | 415 | The body is not JSON. |
      *     | `VALIDATION_FAILED` | 400 | A field, query parameter or path id is invalid. |
+     *     | `VENUE_REVIEW_AUTHOR_REQUIRED` | 403 | Only the author of the venue or event review or an admin may delete it. |
+     *     | `VENUE_REVIEW_DUPLICATE` | 409 | This person has already reviewed this venue or event: one review per target. |
+     *     | `VENUE_REVIEW_EVENT_NOT_STARTED` | 409 | The event has not started yet; it can be reviewed once it has. |
+     *     | `VENUE_REVIEW_NOT_FOUND` | 404 | The venue or event review does not exist (or was deleted). |
+     *     | `VENUE_REVIEW_TARGET_NOT_FOUND` | 404 | The venue or event to review does not exist (or was deleted). |
      */
     ErrorResponseDto: {
       /** @example 400 */
@@ -942,7 +947,12 @@ export interface components {
         | 'SERVICE_UNAVAILABLE'
         | 'UNAUTHENTICATED'
         | 'UNSUPPORTED_MEDIA_TYPE'
-        | 'VALIDATION_FAILED';
+        | 'VALIDATION_FAILED'
+        | 'VENUE_REVIEW_AUTHOR_REQUIRED'
+        | 'VENUE_REVIEW_DUPLICATE'
+        | 'VENUE_REVIEW_EVENT_NOT_STARTED'
+        | 'VENUE_REVIEW_NOT_FOUND'
+        | 'VENUE_REVIEW_TARGET_NOT_FOUND';
       /**
        * @description A sentence a person can act on, or the list of field errors.
        * @example [
