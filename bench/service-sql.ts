@@ -15,6 +15,7 @@ import { MessagesService } from '../src/messages/messages.service';
 import { OrdersRepository } from '../src/orders/orders.repository';
 import { OrdersService } from '../src/orders/orders.service';
 import type { PaymentsService } from '../src/payments/payments.service';
+import { ReviewsRepository } from '../src/reviews/reviews.repository';
 import { ReviewsService } from '../src/reviews/reviews.service';
 import { floorStatements, messageJson, type MessageJson, type Statement } from './floor/queries';
 
@@ -151,7 +152,7 @@ export const serviceSql = {
     capture(userId, () => orders().create(user(userId), { itemId, finalPrice })),
 
   average: (userId: number) =>
-    capture(userId, (ds) => new ReviewsService(ds, new OrderLookup(ds)).average(userId)),
+    capture(userId, () => new ReviewsService(new ReviewsRepository(host)).average(userId)),
 
   openDisputes: (adminId: number) =>
     capture(adminId, (ds) =>

@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Review } from './review.entity';
 import { ReviewsController } from './reviews.controller';
+import { ReviewsRepository } from './reviews.repository';
 import { ReviewsService } from './reviews.service';
 import { UserRating } from './user-rating.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Review, UserRating])],
   controllers: [ReviewsController],
-  providers: [ReviewsService],
+  providers: [ReviewsService, ReviewsRepository],
 })
 export class ReviewsModule {}

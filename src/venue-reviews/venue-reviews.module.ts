@@ -3,11 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { VenueEventRating } from './venue-event-rating.entity';
 import { VenueEventReview } from './venue-event-review.entity';
 import { VenueReviewsController } from './venue-reviews.controller';
+import { VenueReviewsRepository } from './venue-reviews.repository';
 import { VenueReviewsService } from './venue-reviews.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([VenueEventReview, VenueEventRating])],
   controllers: [VenueReviewsController],
-  providers: [VenueReviewsService],
+  providers: [VenueReviewsService, VenueReviewsRepository],
 })
 export class VenueReviewsModule {}

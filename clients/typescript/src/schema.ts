@@ -901,11 +901,22 @@ export interface components {
      *     | `ORDER_TRANSITION_NOT_ALLOWED` | 409 | The lifecycle does not allow that change from the current status. |
      *     | `RATE_LIMITED` | 429 | Too many requests; wait for Retry-After seconds. |
      *     | `REQUEST_TIMEOUT` | 408 | The request took too long to arrive. |
+     *     | `REVIEW_ALREADY_EXISTS` | 409 | The order has already been reviewed: one review per order. |
+     *     | `REVIEW_NOT_FOUND` | 404 | The review does not exist (or was removed). |
+     *     | `REVIEW_ONLY_BY_BUYER` | 403 | Only the buyer of the order may review it. |
+     *     | `REVIEW_ORDER_NOT_COMPLETED` | 409 | The order is not COMPLETED yet (or was cancelled); only a COMPLETED order is reviewed. |
+     *     | `REVIEW_ORDER_NOT_FOUND` | 404 | The order to review does not exist. |
+     *     | `REVIEW_USER_NOT_FOUND` | 404 | The user whose rating was asked for does not exist. |
      *     | `ROUTE_NOT_FOUND` | 404 | No route has this method and path. |
      *     | `SERVICE_UNAVAILABLE` | 503 | The database is unreachable, a dependency is not configured, or the server is stopping. |
      *     | `UNAUTHENTICATED` | 401 | No bearer token, or one that is invalid or expired. |
      *     | `UNSUPPORTED_MEDIA_TYPE` | 415 | The body is not JSON. |
      *     | `VALIDATION_FAILED` | 400 | A field, query parameter or path id is invalid. |
+     *     | `VENUE_REVIEW_AUTHOR_REQUIRED` | 403 | Only the author of the venue or event review or an admin may delete it. |
+     *     | `VENUE_REVIEW_DUPLICATE` | 409 | This person has already reviewed this venue or event: one review per target. |
+     *     | `VENUE_REVIEW_EVENT_NOT_STARTED` | 409 | The event has not started yet; it can be reviewed once it has. |
+     *     | `VENUE_REVIEW_NOT_FOUND` | 404 | The venue or event review does not exist (or was deleted). |
+     *     | `VENUE_REVIEW_TARGET_NOT_FOUND` | 404 | The venue or event to review does not exist (or was deleted). |
      */
     ErrorResponseDto: {
       /** @example 400 */
@@ -942,11 +953,22 @@ export interface components {
         | 'ORDER_TRANSITION_NOT_ALLOWED'
         | 'RATE_LIMITED'
         | 'REQUEST_TIMEOUT'
+        | 'REVIEW_ALREADY_EXISTS'
+        | 'REVIEW_NOT_FOUND'
+        | 'REVIEW_ONLY_BY_BUYER'
+        | 'REVIEW_ORDER_NOT_COMPLETED'
+        | 'REVIEW_ORDER_NOT_FOUND'
+        | 'REVIEW_USER_NOT_FOUND'
         | 'ROUTE_NOT_FOUND'
         | 'SERVICE_UNAVAILABLE'
         | 'UNAUTHENTICATED'
         | 'UNSUPPORTED_MEDIA_TYPE'
-        | 'VALIDATION_FAILED';
+        | 'VALIDATION_FAILED'
+        | 'VENUE_REVIEW_AUTHOR_REQUIRED'
+        | 'VENUE_REVIEW_DUPLICATE'
+        | 'VENUE_REVIEW_EVENT_NOT_STARTED'
+        | 'VENUE_REVIEW_NOT_FOUND'
+        | 'VENUE_REVIEW_TARGET_NOT_FOUND';
       /**
        * @description A sentence a person can act on, or the list of field errors.
        * @example [

@@ -1,0 +1,165 @@
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Injectable } from '@nestjs/common';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { isUniqueViolation } from '../common/errors/pg-errors';
+import { Event } from '../events/event.entity';
+import { Venue } from '../venues/venue.entity';
+import { VenueEventRating } from './venue-event-rating.entity';
+import { VenueEventReview, type TargetType } from './venue-event-review.entity';
+
+/** A review of a venue or an event as the API shows it: the row and its author's username. */
+export interface VenueReviewRecord {
+  id: number;
+  authorId: number;
+  authorUsername: string;
+  targetId: number;
+  targetType: TargetType;
+  score: number;
+  comment: string | null;
+  createdAt: Date;
+}
+
+export interface Target {
+  targetType: TargetType;
+  targetId: number;
+}
+
+export interface NewVenueReview extends Target {
+  authorId: number;
+  score: number;
+  comment: string | null;
+}
+
+/** A target's rating, from the aggregate the trigger on `venue_event_reviews` keeps. */
+export interface TargetRating {
+  /** Rounded to one decimal; null without reviews. */
+  average: number | null;
+  count: number;
+}
+
+export type CreateVenueReviewResult =
+  { ok: true; review: VenueReviewRecord } | { ok: false; reason: 'DUPLICATE' };
+
+export type DeleteVenueReviewResult =
+  { ok: true } | { ok: false; reason: 'NOT_FOUND' | 'NOT_AUTHOR' };
+
+/** The select list of a VenueReviewRecord, over `venue_event_reviews r JOIN users u`. */
+const RECORD_COLUMNS: Record<keyof VenueReviewRecord, string> = {
+  id: 'r.id',
+  authorId: 'r.author_id',
+  authorUsername: 'u.username',
+  targetId: 'r.target_id',
+  targetType: 'r.target_type',
+  score: 'r.score',
+  comment: 'r.comment',
+  createdAt: 'r.created_at',
+};
+const RECORD_SELECT = Object.entries(RECORD_COLUMNS)
+  .map(([field, column]) => `${column} AS "${field}"`)
+  .join(', ');
+
+/** Every query of venue and event reviews, their ratings, and the targets they lock. */
+@Injectable()
+export class VenueReviewsRepository {
+  constructor(private readonly db: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  /**
+   * Share-locks the venue or event (not deleted) until the unit of work ends, so that it cannot
+   * be deleted while it is being reviewed. Null when there is no such target; `started` is
+   * always true for a venue. Needs a transaction.
+   */
+  async lockTarget({ targetType, targetId }: Target): Promise<{ started: boolean } | null> {
+    const query: SelectQueryBuilder<ObjectLiteral> =
+      targetType === 'VENUE'
+        ? this.db.tx.getRepository(Venue).createQueryBuilder('t').select('true', 'started')
+        : this.db.tx
+            .getRepository(Event)
+            .createQueryBuilder('t')
+            .select('t.start_date <= now()', 'started');
+    const target = await query
+      .where('t.id = :targetId', { targetId })
+      .setLock('pessimistic_read')
+      .getRawOne<{ started: boolean }>();
+    return target ?? null;
+  }
+
+  /**
+   * The unique constraint turns a second review by the same person, even a concurrent one, into
+   * DUPLICATE. The unit of work cannot go on after that refusal: the caller must throw.
+   */
+  async create(review: NewVenueReview): Promise<CreateVenueReviewResult> {
+    try {
+      const rows: VenueReviewRecord[] = await this.db.tx.query(
+        `WITH created AS (
+           INSERT INTO venue_event_reviews (author_id, target_type, target_id, score, comment)
+           VALUES ($1, $2, $3, $4, $5) RETURNING *
+         )
+         SELECT ${RECORD_SELECT} FROM created r JOIN users u ON u.id = r.author_id`,
+        [review.authorId, review.targetType, review.targetId, review.score, review.comment],
+      );
+      return { ok: true, review: rows[0] };
+    } catch (err) {
+      if (isUniqueViolation(err, 'venue_event_reviews_one_per_author')) {
+        return { ok: false, reason: 'DUPLICATE' };
+      }
+      throw err;
+    }
+  }
+
+  /** Reviews of one target, newest first: `limit` rows below the id `before`. */
+  page({ targetType, targetId }: Target, before: number, limit: number) {
+    return this.db.tx
+      .getRepository(VenueEventReview)
+      .createQueryBuilder('r')
+      .innerJoin('r.author', 'u')
+      .select(RECORD_SELECT)
+      .where('r.target_type = :targetType AND r.target_id = :targetId', { targetType, targetId })
+      .andWhere('r.id < :before', { before })
+      .orderBy('r.id', 'DESC')
+      .limit(limit)
+      .getRawMany<VenueReviewRecord>();
+  }
+
+  /** One row of the maintained aggregate: constant time. */
+  async ratingOf({ targetType, targetId }: Target): Promise<TargetRating> {
+    const row = await this.db.tx
+      .getRepository(VenueEventRating)
+      .createQueryBuilder('g')
+      .select('g.review_count', 'count')
+      .addSelect('round(g.score_sum::numeric / NULLIF(g.review_count, 0), 1)', 'average')
+      .where('g.target_type = :targetType AND g.target_id = :targetId', { targetType, targetId })
+      .getRawOne<{ count: number; average: string | null }>();
+    return {
+      average: row?.average == null ? null : Number(row.average),
+      count: row?.count ?? 0,
+    };
+  }
+
+  /**
+   * Deletes the review if `by` may: its author, or an admin. `allowed` is that rule, written
+   * once: it gates the delete and, when nothing was deleted, says why. A review deleted by
+   * someone else meanwhile was allowed but is gone: NOT_FOUND.
+   */
+  async deleteIfAllowed(
+    id: number,
+    by: { userId: number; isAdmin: boolean },
+  ): Promise<DeleteVenueReviewResult> {
+    const rows: { allowed: boolean | null; deleted: boolean }[] = await this.db.tx.query(
+      `WITH target AS (
+         SELECT id, (author_id = $2 OR $3) AS allowed FROM venue_event_reviews WHERE id = $1
+       ),
+       gone AS (
+         DELETE FROM venue_event_reviews r USING target t
+         WHERE r.id = t.id AND t.allowed
+         RETURNING r.id
+       )
+       SELECT t.allowed, EXISTS (SELECT 1 FROM gone) AS deleted
+       FROM (VALUES (1)) AS one (x) LEFT JOIN target t ON true`,
+      [id, by.userId, by.isAdmin],
+    );
+    const { allowed, deleted } = rows[0];
+    if (deleted) return { ok: true };
+    return { ok: false, reason: allowed === false ? 'NOT_AUTHOR' : 'NOT_FOUND' };
+  }
+}
