@@ -7,6 +7,7 @@ import { OrderAccessService } from '../src/common/access/order-party.guard';
 import { AccountStatus } from '../src/common/auth/account-status';
 import type { AuthUser } from '../src/common/auth/roles';
 import type { EnvironmentVariables } from '../src/config/env.validation';
+import { DisputesRepository } from '../src/disputes/disputes.repository';
 import { DisputesService } from '../src/disputes/disputes.service';
 import { LiveEventsWriter } from '../src/live/live-events.writer';
 import { UnitOfWork } from '../src/database/transaction-host';
@@ -155,12 +156,12 @@ export const serviceSql = {
     capture(userId, () => new ReviewsService(new ReviewsRepository(host)).average(userId)),
 
   openDisputes: (adminId: number) =>
-    capture(adminId, (ds) =>
+    capture(adminId, () =>
       new DisputesService(
-        ds,
-        new OrderLookup(ds),
+        new DisputesRepository(host),
         null as unknown as PaymentsService,
         writer,
+        uow,
       ).openQueue({ limit: 50 }),
     ),
 };

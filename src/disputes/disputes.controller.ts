@@ -21,6 +21,7 @@ import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { RateLimit } from '../common/rate-limit/rate-limit.guard';
 import { messagesPerThread } from '../common/rate-limit/rules';
+import { DISPUTE_PROCESS } from './dispute-process';
 import { DisputesService } from './disputes.service';
 import {
   CreateDisputeDto,
@@ -119,7 +120,7 @@ export class DisputesController {
   }
 
   @Patch(':id/resolve')
-  @Roles('ADMIN')
+  @Roles(...DISPUTE_PROCESS.resolve.by)
   @DISPUTE_ID
   @ApiOperation({
     summary: 'Resolve and close a dispute (ADMIN)',
@@ -138,7 +139,7 @@ export class DisputesController {
   }
 
   @Patch(':id/close')
-  @Roles('ADMIN')
+  @Roles(...DISPUTE_PROCESS.resolve.by)
   @DISPUTE_ID
   @ApiOperation({
     summary: 'Resolve and close a dispute (ADMIN); the same as /resolve',

@@ -1,28 +1,16 @@
-import {
-  ConflictException,
-  ForbiddenException,
-  Injectable,
-  NotFoundException,
-} from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { UnitOfWork } from '../database/transaction-host';
 import type { DisputeAccess } from '../common/access/dispute-party.guard';
-import { OrderLookup } from '../common/access/order-lookup';
 import type { AuthUser } from '../common/auth/roles';
-import { isUniqueViolation } from '../common/errors/pg-errors';
-import { toCents } from '../common/money';
-import { idsBefore, idsAfter } from '../common/pagination/cursor';
+import { fromCents, toCents } from '../common/money';
+import { idsAfter, idsBefore } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type { PageQueryDto } from '../common/pagination/page-query.dto';
 import { LiveEventsWriter } from '../live/live-events.writer';
 import { PaymentsService } from '../payments/payments.service';
-import {
-  DISPUTE_COLUMNS,
-  toDisputeMessageResponse,
-  toDisputeResponse,
-  type DisputeMessageRow,
-  type DisputeRow,
-} from './dispute.mapper';
+import { DisputeErrors } from './dispute.errors';
+import { toDisputeMessageResponse, toDisputeResponse } from './dispute.mapper';
+import { DisputesRepository, type DisputeRecord } from './disputes.repository';
 import type {
   CreateDisputeDto,
   DisputeMessageResponse,
@@ -34,176 +22,124 @@ import type {
 @Injectable()
 export class DisputesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly orders: OrderLookup,
+    private readonly disputes: DisputesRepository,
     private readonly payments: PaymentsService,
     private readonly live: LiveEventsWriter,
+    private readonly uow: UnitOfWork,
   ) {}
 
-  /**
-   * Opens a dispute for a party of the order. The partial unique index "one OPEN dispute per
-   * order" decides between concurrent opens: one insert wins, the others become 409.
-   */
+  /** Opens a dispute for a party of the order; one OPEN dispute per order. */
   async open(user: AuthUser, dto: CreateDisputeDto): Promise<DisputeResponse> {
-    let rows: DisputeRow[];
-    try {
-      rows = await this.dataSource.query(
-        `WITH created AS (
-           INSERT INTO disputes (order_id, created_by_user_id, reason)
-           SELECT o.id, $2, $3 FROM orders o
-           WHERE o.id = $1 AND (o.buyer_id = $2 OR o.seller_id = $2)
-           RETURNING *
-         )
-         SELECT ${DISPUTE_COLUMNS} FROM created d JOIN users u ON u.id = d.created_by_user_id`,
-        [dto.orderId, user.id, dto.reason],
-      );
-    } catch (err) {
-      if (isUniqueViolation(err, 'disputes_one_open_per_order')) {
-        throw new ConflictException(
+    const opened = await this.disputes.open(dto.orderId, user.id, dto.reason);
+    if (opened.ok) return toDisputeResponse(opened.dispute);
+    switch (opened.reason) {
+      case 'ORDER_NOT_FOUND':
+        throw DisputeErrors.DISPUTE_ORDER_NOT_FOUND(`Order ${dto.orderId} does not exist.`);
+      case 'NOT_PARTY':
+        throw DisputeErrors.DISPUTE_PARTY_REQUIRED(
+          'Only the buyer or the seller of this order may open a dispute.',
+        );
+      case 'ALREADY_OPEN':
+        throw DisputeErrors.DISPUTE_ALREADY_OPEN(
           'This order already has an OPEN dispute; continue in its thread.',
         );
-      }
-      throw err;
     }
-    if (rows.length) return toDisputeResponse(rows[0]);
-    const order = await this.orders.find(dto.orderId);
-    if (!order) throw new NotFoundException(`Order ${dto.orderId} does not exist.`);
-    throw new ForbiddenException('Only the buyer or the seller of this order may open a dispute.');
   }
 
   /** One dispute with its thread, oldest message first. */
   async get(disputeId: number): Promise<DisputeWithMessagesResponse> {
     const [dispute, messages] = await Promise.all([
-      this.dataSource.query<DisputeRow[]>(
-        `SELECT ${DISPUTE_COLUMNS} FROM disputes d JOIN users u ON u.id = d.created_by_user_id
-         WHERE d.id = $1`,
-        [disputeId],
-      ),
-      this.dataSource.query<DisputeMessageRow[]>(
-        `SELECT m.id, m.dispute_id, m.user_id, u.username, m.message, m.created_at
-         FROM dispute_messages m JOIN users u ON u.id = m.user_id
-         WHERE m.dispute_id = $1 ORDER BY m.id`,
-        [disputeId],
-      ),
+      this.disputes.findById(disputeId),
+      this.disputes.messagesOf(disputeId),
     ]);
-    if (!dispute.length) throw new NotFoundException(`Dispute ${disputeId} does not exist.`);
-    return { ...toDisputeResponse(dispute[0]), messages: messages.map(toDisputeMessageResponse) };
+    if (!dispute) throw DisputeErrors.DISPUTE_NOT_FOUND(`Dispute ${disputeId} does not exist.`);
+    return withThread(dispute, messages.map(toDisputeMessageResponse));
   }
 
   /** The order's OPEN dispute, or else its newest one. */
   async forOrder(orderId: number): Promise<DisputeWithMessagesResponse> {
-    const rows: { id: number }[] = await this.dataSource.query(
-      `SELECT id FROM disputes WHERE order_id = $1
-       ORDER BY (status = 'OPEN') DESC, id DESC LIMIT 1`,
-      [orderId],
-    );
-    if (!rows.length) throw new NotFoundException(`Order ${orderId} has no dispute.`);
-    return this.get(rows[0].id);
+    const dispute = await this.disputes.findCurrentForOrder(orderId);
+    if (!dispute) throw DisputeErrors.DISPUTE_NONE_FOR_ORDER(`Order ${orderId} has no dispute.`);
+    const messages = await this.disputes.messagesOf(dispute.id);
+    return withThread(dispute, messages.map(toDisputeMessageResponse));
   }
 
-  /**
-   * Disputes on the caller's orders, either side, newest first: one query (two bounded index
-   * scans merged), not one per order.
-   */
+  /** Disputes on the caller's orders, either side, newest first. */
   async mine(user: AuthUser, query: PageQueryDto): Promise<Page<DisputeResponse>> {
-    const before = idsBefore(query.cursor);
-    const side = (column: string) =>
-      `SELECT ${DISPUTE_COLUMNS} FROM orders o
-       JOIN disputes d ON d.order_id = o.id
-       JOIN users u ON u.id = d.created_by_user_id
-       WHERE o.${column} = $1 AND d.id < $2 ORDER BY d.id DESC LIMIT $3`;
-    const rows: DisputeRow[] = await this.dataSource.query(
-      `SELECT * FROM ((${side('buyer_id')}) UNION ALL (${side('seller_id')})) AS mine
-       ORDER BY id DESC LIMIT $3`,
-      [user.id, before, query.limit + 1],
-    );
+    const rows = await this.disputes.mine(user.id, idsBefore(query.cursor), query.limit + 1);
     return Page.fromRows(rows, query.limit, toDisputeResponse);
   }
 
   /** The admin queue: OPEN disputes, oldest (longest waiting) first. */
   async openQueue(query: PageQueryDto): Promise<Page<DisputeResponse>> {
-    const after = idsAfter(query.cursor);
-    const rows: DisputeRow[] = await this.dataSource.query(
-      `SELECT ${DISPUTE_COLUMNS} FROM disputes d JOIN users u ON u.id = d.created_by_user_id
-       WHERE d.status = 'OPEN' AND d.id > $1 ORDER BY d.id LIMIT $2`,
-      [after, query.limit + 1],
-    );
+    const rows = await this.disputes.openQueue(idsAfter(query.cursor), query.limit + 1);
     return Page.fromRows(rows, query.limit, toDisputeResponse);
   }
 
   /** Every dispute, newest first (ADMIN). */
   async all(query: PageQueryDto): Promise<Page<DisputeResponse>> {
-    const before = idsBefore(query.cursor);
-    const rows: DisputeRow[] = await this.dataSource.query(
-      `SELECT ${DISPUTE_COLUMNS} FROM disputes d JOIN users u ON u.id = d.created_by_user_id
-       WHERE d.id < $1 ORDER BY d.id DESC LIMIT $2`,
-      [before, query.limit + 1],
-    );
+    const rows = await this.disputes.all(idsBefore(query.cursor), query.limit + 1);
     return Page.fromRows(rows, query.limit, toDisputeResponse);
   }
 
-  /**
-   * Adds to the thread; the insert only happens while the dispute is OPEN (same statement, FOR
-   * SHARE so that a resolve in flight is waited for and its CLOSED seen), and the live event is
-   * written in the same transaction.
-   */
+  /** Adds to the thread while the dispute is OPEN; the message and its live event commit together. */
   async postMessage(
     user: AuthUser,
     access: DisputeAccess,
     message: string,
   ): Promise<DisputeMessageResponse> {
-    return this.dataSource.transaction(async (tx) => {
-      const rows: DisputeMessageRow[] = await tx.query(
-        `WITH created AS (
-           INSERT INTO dispute_messages (dispute_id, user_id, message)
-           SELECT id, $2, $3 FROM disputes WHERE id = $1 AND status = 'OPEN' FOR SHARE
-           RETURNING *
-         )
-         SELECT m.id, m.dispute_id, m.user_id, u.username, m.message, m.created_at
-         FROM created m JOIN users u ON u.id = m.user_id`,
-        [access.disputeId, user.id, message],
-      );
-      if (!rows.length) {
-        throw new ConflictException('This dispute is CLOSED; its thread no longer takes messages.');
+    return this.uow.run(async () => {
+      const added = await this.disputes.addMessage(access.disputeId, user.id, message);
+      if (!added.ok) {
+        throw DisputeErrors.DISPUTE_THREAD_CLOSED(
+          'This dispute is CLOSED; its thread no longer takes messages.',
+        );
       }
-      const created = toDisputeMessageResponse(rows[0]);
+      const created = toDisputeMessageResponse(added.message);
       const ref = { orderId: access.orderId, disputeId: access.disputeId };
-      await this.live.record('dispute.message_created', ref, created, tx);
+      await this.live.record('dispute.message_created', ref, created);
       return created;
     });
   }
 
   /**
-   * Closes the dispute with the admin's resolution: one conditional update (only while OPEN),
-   * so a second resolve is a 409. A refund is recorded in the same transaction, and anything
-   * wrong with it rolls the close back.
+   * Closes the dispute with the admin's resolution (only while OPEN, so a second resolve is a
+   * 409). A refund is recorded in the same transaction, and anything wrong with it rolls the
+   * close back.
    */
   async resolve(disputeId: number, dto: ResolveDisputeDto): Promise<DisputeResponse> {
-    return this.dataSource.transaction(async (tx) => {
-      const rows: DisputeRow[] = await tx.query(
-        `WITH closed AS (
-           UPDATE disputes SET status = 'CLOSED', resolution = $2, closed_at = now()
-           WHERE id = $1 AND status = 'OPEN'
-           RETURNING *
-         )
-         SELECT ${DISPUTE_COLUMNS} FROM closed d JOIN users u ON u.id = d.created_by_user_id`,
-        [disputeId, dto.resolution],
-      );
-      if (!rows.length) {
-        const exists: unknown[] = await tx.query('SELECT 1 FROM disputes WHERE id = $1', [
-          disputeId,
-        ]);
-        if (!exists.length) throw new NotFoundException(`Dispute ${disputeId} does not exist.`);
-        throw new ConflictException('This dispute is already CLOSED.');
+    return this.uow.run(async () => {
+      const closed = await this.disputes.resolve(disputeId, dto.resolution);
+      if (!closed.ok) {
+        throw closed.reason === 'NOT_FOUND'
+          ? DisputeErrors.DISPUTE_NOT_FOUND(`Dispute ${disputeId} does not exist.`)
+          : DisputeErrors.DISPUTE_NOT_OPEN('This dispute is already CLOSED.');
       }
       // null, like an omitted refundAmount, means no refund (the DTO lets both through).
-      if (dto.refundAmount != null) {
-        await this.payments.refund(tx, rows[0].order_id, toCents(dto.refundAmount));
-      }
-      const resolved = toDisputeResponse(rows[0]);
+      if (dto.refundAmount != null) await this.refund(closed.dispute, toCents(dto.refundAmount));
+      const resolved = toDisputeResponse(closed.dispute);
       const ref = { orderId: resolved.orderId, disputeId: resolved.id };
-      await this.live.record('dispute.resolved', ref, resolved, tx);
+      await this.live.record('dispute.resolved', ref, resolved);
       return resolved;
     });
   }
+
+  /** A refusal throws, which rolls the resolve back. */
+  private async refund(dispute: DisputeRecord, cents: number): Promise<void> {
+    const refunded = await this.payments.refund(dispute.orderId, cents);
+    if (refunded.ok) return;
+    if (refunded.reason === 'NO_PAYMENT') {
+      throw DisputeErrors.DISPUTE_REFUND_WITHOUT_PAYMENT(
+        `Order ${dispute.orderId} has no recorded payment to refund.`,
+      );
+    }
+    throw DisputeErrors.DISPUTE_REFUND_EXCEEDS_PAYMENTS(
+      `refundAmount is more than what is left to refund on this payment (${fromCents(refunded.leftCents)}).`,
+    );
+  }
 }
+
+const withThread = (
+  dispute: DisputeRecord,
+  messages: DisputeMessageResponse[],
+): DisputeWithMessagesResponse => ({ ...toDisputeResponse(dispute), messages });

@@ -1,16 +1,19 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessModule } from '../common/access/access.module';
 import { PaymentSettings } from './payment-settings.entity';
 import { Payment } from './payment.entity';
 import { PaymentsController } from './payments.controller';
+import { PaymentsRepository } from './payments.repository';
 import { PaymentsService } from './payments.service';
 import { StripeEvent } from './stripe-event.entity';
+import { StripeEventsRepository } from './stripe-events.repository';
 import { StripeWebhookService } from './stripe-webhook.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Payment, PaymentSettings, StripeEvent])],
+  imports: [TypeOrmModule.forFeature([Payment, PaymentSettings, StripeEvent]), AccessModule],
   controllers: [PaymentsController],
-  providers: [PaymentsService, StripeWebhookService],
+  providers: [PaymentsService, PaymentsRepository, StripeEventsRepository, StripeWebhookService],
   exports: [PaymentsService],
 })
 export class PaymentsModule {}

@@ -1,18 +1,15 @@
-import {
-  BadRequestException,
-  Injectable,
-  Logger,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { UnitOfWork } from '../database/transaction-host';
 import { ConfigService } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
 import Stripe from 'stripe';
-import { DataSource, type EntityManager } from 'typeorm';
 import { MAX_AMOUNT } from '../common/money';
+import { toId } from '../common/parse-id.pipe';
 import type { EnvironmentVariables } from '../config/env.validation';
 import type { WebhookAckResponse } from './dto/payment.dto';
-import { toId } from '../common/parse-id.pipe';
+import type { RecordRefusal } from './payment-process';
+import { PaymentErrors } from './payment.errors';
 import { PaymentsService } from './payments.service';
+import { StripeEventsRepository } from './stripe-events.repository';
 
 /** Currencies whose Stripe amounts are whole units, not hundredths. */
 const ZERO_DECIMAL = new Set(
@@ -20,6 +17,13 @@ const ZERO_DECIMAL = new Set(
 );
 /** Stripe's signatures older than this are refused (Stripe's own default). */
 const TOLERANCE_SECONDS = 300;
+
+/** The outcome an event keeps when its payment was not recorded. */
+const IGNORED: Record<RecordRefusal, string> = {
+  ORDER_NOT_FOUND: 'ignored: unknown order',
+  ALREADY_PAID: 'ignored: already paid',
+  STRIPE_TX_REUSED: 'ignored: tx reused',
+};
 
 /**
  * Stripe webhooks: the signature is checked with Stripe's own library on the exact bytes
@@ -31,27 +35,28 @@ export class StripeWebhookService {
   private readonly logger = new Logger('StripeWebhook');
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: StripeEventsRepository,
     private readonly payments: PaymentsService,
     private readonly config: ConfigService<EnvironmentVariables, true>,
+    private readonly uow: UnitOfWork,
   ) {}
 
   verify(rawBody: Buffer | undefined, signature: string | undefined): Stripe.Event {
     const secret = this.config.get('STRIPE_WEBHOOK_SECRET', { infer: true });
     if (!secret) {
-      throw new ServiceUnavailableException(
+      throw PaymentErrors.STRIPE_WEBHOOK_NOT_CONFIGURED(
         'Stripe webhooks are not configured on this server (STRIPE_WEBHOOK_SECRET is unset).',
       );
     }
     if (!rawBody?.length || !signature) {
-      throw new BadRequestException(
+      throw PaymentErrors.STRIPE_SIGNATURE_MISSING(
         'A Stripe event needs its JSON body and a Stripe-Signature header.',
       );
     }
     try {
       return Stripe.webhooks.constructEvent(rawBody, signature, secret, TOLERANCE_SECONDS);
     } catch {
-      throw new BadRequestException(
+      throw PaymentErrors.STRIPE_SIGNATURE_INVALID(
         'The Stripe-Signature does not match this body and secret, or it is too old.',
       );
     }
@@ -60,29 +65,29 @@ export class StripeWebhookService {
   async handle(event: Stripe.Event): Promise<WebhookAckResponse> {
     // A signature proves who sent the bytes, not that they make an event; check the shape.
     if (typeof event?.id !== 'string' || !event.id || typeof event.type !== 'string') {
-      throw new BadRequestException('The body is not a Stripe event (it needs an id and a type).');
-    }
-    return this.dataSource.transaction(async (tx) => {
-      const fresh: unknown[] = await tx.query(
-        `INSERT INTO stripe_events (id, type, outcome) VALUES ($1, $2, 'received')
-         ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [event.id, event.type],
+      throw PaymentErrors.STRIPE_EVENT_MALFORMED(
+        'The body is not a Stripe event (it needs an id and a type).',
       );
-      if (!fresh.length) return { received: true, outcome: 'duplicate event: nothing changed' };
+    }
+    return this.apply(event);
+  }
+
+  /** The event's id, its effect and its outcome commit together, or not at all. */
+  private async apply(event: Stripe.Event): Promise<WebhookAckResponse> {
+    return this.uow.run(async () => {
+      const claimed = await this.events.claim(event.id, event.type);
+      if (!claimed.ok) return { received: true, outcome: 'duplicate event: nothing changed' };
       const outcome =
         event.type === 'payment_intent.succeeded'
-          ? await this.paymentSucceeded(tx, event.data?.object)
+          ? await this.paymentSucceeded(event.data?.object)
           : `ignored: ${event.type} is not handled`;
-      await tx.query('UPDATE stripe_events SET outcome = $2 WHERE id = $1', [event.id, outcome]);
+      await this.events.setOutcome(event.id, outcome);
       if (!outcome.startsWith('recorded')) this.logger.warn({ event: event.id, outcome });
       return { received: true, outcome };
     });
   }
 
-  private async paymentSucceeded(
-    tx: EntityManager,
-    intent: Stripe.PaymentIntent | undefined,
-  ): Promise<string> {
+  private async paymentSucceeded(intent: Stripe.PaymentIntent | undefined): Promise<string> {
     if (!intent || typeof intent.id !== 'string')
       return 'ignored: no payment intent in data.object';
     const orderId = toId(intent.metadata?.orderId);
@@ -99,7 +104,7 @@ export class StripeWebhookService {
     // The same ceiling as every amount ECHO takes; above it (e.g. JPY 30,000,000) the cents
     // would not fit the column, and a 400 would only make Stripe retry for days.
     if (totalCents > MAX_AMOUNT * 100) return `ignored: amount above ${MAX_AMOUNT}`;
-    const result = await this.payments.record(tx, {
+    const result = await this.payments.record({
       orderId,
       stripeTxId: intent.id,
       totalCents,
@@ -108,6 +113,6 @@ export class StripeWebhookService {
         ? new Date(intent.created * 1000)
         : undefined,
     });
-    return typeof result === 'string' ? `ignored: ${result}` : `recorded payment ${result.id}`;
+    return result.ok ? `recorded payment ${result.payment.id}` : IGNORED[result.reason];
   }
 }

@@ -881,6 +881,15 @@ export interface components {
      *     | `BODY_REQUIRED` | 400 | The route needs a JSON body and got none. |
      *     | `BODY_TOO_LARGE` | 413 | The body is larger than BODY_LIMIT_BYTES. |
      *     | `CONFLICT` | 409 | The request conflicts with the current state. |
+     *     | `DISPUTE_ALREADY_OPEN` | 409 | The order already has an OPEN dispute; continue in its thread. |
+     *     | `DISPUTE_NONE_FOR_ORDER` | 404 | The order has never had a dispute. |
+     *     | `DISPUTE_NOT_FOUND` | 404 | The dispute does not exist. |
+     *     | `DISPUTE_NOT_OPEN` | 409 | The dispute is already CLOSED. |
+     *     | `DISPUTE_ORDER_NOT_FOUND` | 404 | The order a dispute is opened on does not exist. |
+     *     | `DISPUTE_PARTY_REQUIRED` | 403 | Only the buyer or the seller of the order may open a dispute on it. |
+     *     | `DISPUTE_REFUND_EXCEEDS_PAYMENTS` | 400 | The refundAmount is more than what is left to refund on the order's payment. |
+     *     | `DISPUTE_REFUND_WITHOUT_PAYMENT` | 400 | A refundAmount was given, but the order has no recorded payment to refund. |
+     *     | `DISPUTE_THREAD_CLOSED` | 409 | The dispute is CLOSED; its thread no longer takes messages. |
      *     | `FORBIDDEN` | 403 | Signed in, but not allowed to do this. |
      *     | `HEADERS_TOO_LARGE` | 431 | The URL or the headers are too large. |
      *     | `IDEMPOTENCY_KEY_IN_USE` | 409 | A request with this Idempotency-Key is still being processed. |
@@ -899,6 +908,10 @@ export interface components {
      *     | `ORDER_THREAD_CLOSED` | 409 | The order is CANCELLED; its thread takes no more messages. |
      *     | `ORDER_TRANSITION_FORBIDDEN` | 403 | The change is allowed, but not to this party (e.g. only the seller starts work). |
      *     | `ORDER_TRANSITION_NOT_ALLOWED` | 409 | The lifecycle does not allow that change from the current status. |
+     *     | `PAYMENT_ALREADY_RECORDED` | 409 | The order already has its payment; there is one per order. |
+     *     | `PAYMENT_NOT_FOUND` | 404 | The order has no recorded payment. |
+     *     | `PAYMENT_ORDER_NOT_FOUND` | 404 | The order a payment is recorded for does not exist. |
+     *     | `PAYMENT_STRIPE_TX_REUSED` | 409 | The stripeTxId is already recorded against another payment. |
      *     | `RATE_LIMITED` | 429 | Too many requests; wait for Retry-After seconds. |
      *     | `REQUEST_TIMEOUT` | 408 | The request took too long to arrive. |
      *     | `REVIEW_ALREADY_EXISTS` | 409 | The order has already been reviewed: one review per order. |
@@ -909,6 +922,10 @@ export interface components {
      *     | `REVIEW_USER_NOT_FOUND` | 404 | The user whose rating was asked for does not exist. |
      *     | `ROUTE_NOT_FOUND` | 404 | No route has this method and path. |
      *     | `SERVICE_UNAVAILABLE` | 503 | The database is unreachable, a dependency is not configured, or the server is stopping. |
+     *     | `STRIPE_EVENT_MALFORMED` | 400 | The signed body is not a Stripe event: it has no id or no type. |
+     *     | `STRIPE_SIGNATURE_INVALID` | 400 | The Stripe-Signature does not match the body and the secret, or it is too old. |
+     *     | `STRIPE_SIGNATURE_MISSING` | 400 | A Stripe event came without its body or without a Stripe-Signature header. |
+     *     | `STRIPE_WEBHOOK_NOT_CONFIGURED` | 503 | Stripe webhooks are not configured on this server (STRIPE_WEBHOOK_SECRET is unset). |
      *     | `UNAUTHENTICATED` | 401 | No bearer token, or one that is invalid or expired. |
      *     | `UNSUPPORTED_MEDIA_TYPE` | 415 | The body is not JSON. |
      *     | `VALIDATION_FAILED` | 400 | A field, query parameter or path id is invalid. |
@@ -933,6 +950,15 @@ export interface components {
         | 'BODY_REQUIRED'
         | 'BODY_TOO_LARGE'
         | 'CONFLICT'
+        | 'DISPUTE_ALREADY_OPEN'
+        | 'DISPUTE_NONE_FOR_ORDER'
+        | 'DISPUTE_NOT_FOUND'
+        | 'DISPUTE_NOT_OPEN'
+        | 'DISPUTE_ORDER_NOT_FOUND'
+        | 'DISPUTE_PARTY_REQUIRED'
+        | 'DISPUTE_REFUND_EXCEEDS_PAYMENTS'
+        | 'DISPUTE_REFUND_WITHOUT_PAYMENT'
+        | 'DISPUTE_THREAD_CLOSED'
         | 'FORBIDDEN'
         | 'HEADERS_TOO_LARGE'
         | 'IDEMPOTENCY_KEY_IN_USE'
@@ -951,6 +977,10 @@ export interface components {
         | 'ORDER_THREAD_CLOSED'
         | 'ORDER_TRANSITION_FORBIDDEN'
         | 'ORDER_TRANSITION_NOT_ALLOWED'
+        | 'PAYMENT_ALREADY_RECORDED'
+        | 'PAYMENT_NOT_FOUND'
+        | 'PAYMENT_ORDER_NOT_FOUND'
+        | 'PAYMENT_STRIPE_TX_REUSED'
         | 'RATE_LIMITED'
         | 'REQUEST_TIMEOUT'
         | 'REVIEW_ALREADY_EXISTS'
@@ -961,6 +991,10 @@ export interface components {
         | 'REVIEW_USER_NOT_FOUND'
         | 'ROUTE_NOT_FOUND'
         | 'SERVICE_UNAVAILABLE'
+        | 'STRIPE_EVENT_MALFORMED'
+        | 'STRIPE_SIGNATURE_INVALID'
+        | 'STRIPE_SIGNATURE_MISSING'
+        | 'STRIPE_WEBHOOK_NOT_CONFIGURED'
         | 'UNAUTHENTICATED'
         | 'UNSUPPORTED_MEDIA_TYPE'
         | 'VALIDATION_FAILED'

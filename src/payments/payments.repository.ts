@@ -1,0 +1,198 @@
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Injectable } from '@nestjs/common';
+import { LessThan, type Repository } from 'typeorm';
+import { PaymentSettings } from './payment-settings.entity';
+import { Payment } from './payment.entity';
+import { REFUND_STATUS, type RecordRefusal, type RefundRefusal } from './payment-process';
+
+/** A payment as the API shows it. */
+export type PaymentRecord = Pick<
+  Payment,
+  | 'id'
+  | 'orderId'
+  | 'stripeTxId'
+  | 'totalAmountCents'
+  | 'platformFeeCents'
+  | 'currency'
+  | 'status'
+  | 'refundedAmountCents'
+  | 'paymentDate'
+>;
+
+export type SettingsRecord = Pick<PaymentSettings, 'platformFeePercent' | 'updatedAt'>;
+
+export interface NewPayment {
+  orderId: number;
+  stripeTxId: string;
+  totalCents: number;
+  currency: string;
+  paymentDate?: Date;
+}
+
+export type RecordResult =
+  { ok: true; payment: PaymentRecord } | { ok: false; reason: RecordRefusal };
+
+export type RefundResult =
+  | { ok: true }
+  | { ok: false; reason: Extract<RefundRefusal, 'NO_PAYMENT'> }
+  | { ok: false; reason: Extract<RefundRefusal, 'EXCEEDS_LEFT'>; leftCents: number };
+
+const PAYMENT_FIELDS: (keyof PaymentRecord)[] = [
+  'id',
+  'orderId',
+  'stripeTxId',
+  'totalAmountCents',
+  'platformFeeCents',
+  'currency',
+  'status',
+  'refundedAmountCents',
+  'paymentDate',
+];
+
+interface PaymentRow {
+  id: number;
+  order_id: number;
+  stripe_tx_id: string;
+  total_amount_cents: number;
+  platform_fee_cents: number;
+  currency: string;
+  status: PaymentRecord['status'];
+  refunded_amount_cents: number;
+  payment_date: Date;
+}
+
+const toPaymentRecord = (r: PaymentRow): PaymentRecord => ({
+  id: r.id,
+  orderId: r.order_id,
+  stripeTxId: r.stripe_tx_id,
+  totalAmountCents: r.total_amount_cents,
+  platformFeeCents: r.platform_fee_cents,
+  currency: r.currency,
+  status: r.status,
+  refundedAmountCents: r.refunded_amount_cents,
+  paymentDate: r.payment_date,
+});
+
+/** Every query of payments and of the payment settings. */
+@Injectable()
+export class PaymentsRepository {
+  constructor(private readonly db: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  private get payments(): Repository<Payment> {
+    return this.db.tx.getRepository(Payment);
+  }
+
+  private get settingsRow(): Repository<PaymentSettings> {
+    return this.db.tx.getRepository(PaymentSettings);
+  }
+
+  /** The single settings row (id 1, created by the migrations). */
+  settings(): Promise<SettingsRecord> {
+    return this.settingsRow.findOneOrFail({
+      where: { id: 1 },
+      select: { platformFeePercent: true, updatedAt: true },
+    });
+  }
+
+  /** `percent` as numeric text with two decimals; updatedAt is set by the write. */
+  async updateSettings(percent: string, byUserId: number): Promise<void> {
+    await this.settingsRow.update(
+      { id: 1 },
+      { platformFeePercent: percent, updatedByUserId: byUserId },
+    );
+  }
+
+  /**
+   * Records a payment. The fee is computed in the same statement from the percentage in force,
+   * in numeric arithmetic rounded half-up to the cent, and stored with the payment. The unique
+   * constraints (one payment per order, one per transaction id) settle races; ON CONFLICT keeps
+   * a conflict from aborting the caller's transaction (the webhook stores its event regardless).
+   * The same statement says why nothing was inserted.
+   */
+  async record(p: NewPayment): Promise<RecordResult> {
+    const rows: (PaymentRow & {
+      order_found: boolean;
+      order_paid: boolean;
+      tx_recorded: boolean;
+    })[] = await this.db.tx.query(
+      `WITH o AS (SELECT id FROM orders WHERE id = $1 FOR KEY SHARE),
+       created AS (
+         INSERT INTO payments (order_id, stripe_tx_id, total_amount_cents, platform_fee_cents,
+                               platform_fee_percent, currency, payment_date)
+         SELECT o.id, $2, $3::int, round($3::int * s.platform_fee_percent / 100)::int,
+                s.platform_fee_percent, $4, COALESCE($5::timestamptz, now())
+         FROM o, payment_settings s WHERE s.id = 1
+         ON CONFLICT DO NOTHING
+         RETURNING *
+       )
+       SELECT EXISTS (SELECT 1 FROM o) AS order_found,
+              EXISTS (SELECT 1 FROM payments WHERE order_id = $1) AS order_paid,
+              EXISTS (SELECT 1 FROM payments WHERE stripe_tx_id = $2) AS tx_recorded,
+              c.*
+       FROM (SELECT 1) AS one LEFT JOIN created c ON true`,
+      [p.orderId, p.stripeTxId, p.totalCents, p.currency, p.paymentDate ?? null],
+    );
+    const row = rows[0];
+    if (!row.order_found) return { ok: false, reason: 'ORDER_NOT_FOUND' };
+    if (row.id !== null) return { ok: true, payment: toPaymentRecord(row) };
+    if (row.order_paid) return { ok: false, reason: 'ALREADY_PAID' };
+    if (row.tx_recorded) return { ok: false, reason: 'STRIPE_TX_REUSED' };
+    // The conflicting payment was committed while the insert waited for it: after the
+    // statement's snapshot, so only a new statement sees which of the two it was.
+    const paid = await this.payments.exists({ where: { orderId: p.orderId } });
+    return { ok: false, reason: paid ? 'ALREADY_PAID' : 'STRIPE_TX_REUSED' };
+  }
+
+  findByOrder(orderId: number): Promise<PaymentRecord | null> {
+    return this.payments.findOne({ where: { orderId }, select: PAYMENT_FIELDS });
+  }
+
+  /** Newest first, `limit` payments below the keyset cursor `beforeId`. */
+  page(beforeId: number, limit: number): Promise<PaymentRecord[]> {
+    return this.payments.find({
+      where: { id: LessThan(beforeId) },
+      select: PAYMENT_FIELDS,
+      order: { id: 'DESC' },
+      take: limit,
+    });
+  }
+
+  /**
+   * Adds a refund to the order's payment. Conditional on there being enough left to refund, so
+   * concurrent refunds can never together exceed the total; the same statement says what was
+   * left when it does not fit.
+   */
+  async refund(orderId: number, cents: number): Promise<RefundResult> {
+    const rows: { refunded_id: number | null; left_cents: number | null }[] =
+      await this.db.tx.query(
+        `WITH refunded AS (
+           UPDATE payments SET
+             refunded_amount_cents = refunded_amount_cents + $2,
+             status = CASE WHEN refunded_amount_cents + $2 = total_amount_cents THEN $3
+                           ELSE $4 END
+           WHERE order_id = $1 AND refunded_amount_cents + $2 <= total_amount_cents
+           RETURNING id
+         )
+         SELECT (SELECT id FROM refunded) AS refunded_id,
+                p.total_amount_cents - p.refunded_amount_cents AS left_cents
+         FROM (SELECT 1) AS one LEFT JOIN payments p ON p.order_id = $1`,
+        [orderId, cents, REFUND_STATUS.all, REFUND_STATUS.part],
+      );
+    const { refunded_id: refundedId, left_cents: left } = rows[0];
+    if (refundedId !== null) return { ok: true };
+    if (left === null) return { ok: false, reason: 'NO_PAYMENT' };
+    if (left < cents) return { ok: false, reason: 'EXCEEDS_LEFT', leftCents: left };
+    // It fitted in the statement's snapshot, so a concurrent refund took the room after it and
+    // the update waited for that one; only a new statement sees what is left now.
+    const now = await this.payments.findOneOrFail({
+      where: { orderId },
+      select: { totalAmountCents: true, refundedAmountCents: true },
+    });
+    return {
+      ok: false,
+      reason: 'EXCEEDS_LEFT',
+      leftCents: now.totalAmountCents - now.refundedAmountCents,
+    };
+  }
+}
