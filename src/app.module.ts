@@ -10,6 +10,7 @@ import { AccessModule } from './common/access/access.module';
 import { AuthModule } from './common/auth/auth.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
+import { IdempotencyRepository } from './common/idempotency/idempotency.repository';
 import { PaginationInterceptor } from './common/pagination/pagination.interceptor';
 import { requestIdFor } from './common/request-id';
 import { validateEnv, type EnvironmentVariables } from './config/env.validation';
@@ -85,6 +86,7 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_INTERCEPTOR, useClass: PaginationInterceptor },
+        IdempotencyRepository,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };

@@ -1,23 +1,21 @@
 import {
-  BadRequestException,
   CallHandler,
-  ConflictException,
   ExecutionContext,
   Injectable,
   Logger,
   NestInterceptor,
   OnModuleDestroy,
-  UnprocessableEntityException,
 } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { catchError, concatMap, from, of, switchMap, type Observable } from 'rxjs';
-import { DataSource } from 'typeorm';
+import { from, lastValueFrom, map, type Observable } from 'rxjs';
+import { UnitOfWork } from '../../database/transaction-host';
 import type { AuthUser } from '../auth/roles';
+import { CommonErrors } from '../errors/domain-error';
 import { TOO_DEEP_MESSAGE, tooDeep } from '../validation.pipe';
+import { IdempotencyRepository } from './idempotency.repository';
 
 type IdemRequest = FastifyRequest & { user?: AuthUser };
 
@@ -35,18 +33,28 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-type Begin =
-  | { kind: 'new' }
-  | { kind: 'replay'; statusCode: number; response: unknown }
-  | { kind: 'running' }
-  | { kind: 'mismatch' };
+const inFlight = () =>
+  CommonErrors.IDEMPOTENCY_KEY_IN_USE(
+    'A request with this Idempotency-Key is still being processed; retry shortly.',
+  );
+const reused = () =>
+  CommonErrors.IDEMPOTENCY_KEY_REUSED(
+    'This Idempotency-Key was used with a different request; use a new key.',
+  );
+
+type Outcome =
+  { replayed: true; statusCode: number; response: unknown } | { replayed: false; body: unknown };
 
 /**
  * Idempotency-Key on authenticated POSTs, with Stripe's semantics: the first request with a key
  * runs and its successful response is kept for 24 hours; the same key and request again gets
  * that response back (status and body, `Idempotent-Replayed: true`) without doing anything;
  * the same key with a different request is 422; while the first is still running, 409. Keys
- * are scoped to the user. A request that fails keeps no key, so it can be retried as it is.
+ * are scoped to the user.
+ *
+ * The key is claimed, the handler runs and its response is stored in one unit of work: they
+ * commit together or not at all. A retry after any failure, a cut connection included, either
+ * replays the committed answer or runs for the first time; a failed try leaves its key free.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor, OnModuleDestroy {
@@ -54,9 +62,11 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleDestroy 
   private readonly purge: NodeJS.Timeout;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: IdempotencyRepository,
+    private readonly uow: UnitOfWork,
     private readonly reflector: Reflector,
   ) {
+    // Housekeeping only: expired keys are ignored by find() whether or not they were purged.
     this.purge = setInterval(() => void this.purgeExpired(), 60 * 60 * 1000);
     this.purge.unref();
   }
@@ -71,12 +81,12 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleDestroy 
     const header = request.headers['idempotency-key'];
     if (request.method !== 'POST' || header === undefined || !request.user) return next.handle();
     if (typeof header !== 'string' || !KEY_FORMAT.test(header)) {
-      throw new BadRequestException(
+      throw CommonErrors.IDEMPOTENCY_KEY_INVALID(
         'Idempotency-Key must be 1 to 255 visible ASCII characters, such as a UUID.',
       );
     }
     // canonical() recurses; a body nested thousands deep would overflow the stack (a 500).
-    if (tooDeep(request.body)) throw new BadRequestException(TOO_DEEP_MESSAGE);
+    if (tooDeep(request.body)) throw CommonErrors.VALIDATION_FAILED(TOO_DEEP_MESSAGE);
     const userId = request.user.id;
     const hash = createHash('sha256')
       .update(`${request.method} ${request.url}\n${canonical(request.body)}`)
@@ -85,91 +95,41 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleDestroy 
       this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? 201;
     const reply = http.getResponse<FastifyReply>();
 
-    return from(this.begin(userId, header, hash)).pipe(
-      switchMap((begun) => {
-        if (begun.kind === 'replay') {
-          void reply.status(begun.statusCode).header('Idempotent-Replayed', 'true');
-          return of(begun.response);
-        }
-        if (begun.kind === 'running') {
-          throw new ConflictException(
-            'A request with this Idempotency-Key is still being processed; retry shortly.',
-          );
-        }
-        if (begun.kind === 'mismatch') {
-          throw new UnprocessableEntityException(
-            'This Idempotency-Key was used with a different request; use a new key.',
-          );
-        }
-        return next.handle().pipe(
-          concatMap(async (body: unknown) => {
-            await this.finish(userId, header, status, body);
-            return body;
-          }),
-          catchError(async (err: unknown) => {
-            await this.forget(userId, header);
-            throw err;
-          }),
-        );
+    return from(this.run(userId, header, hash, status, next)).pipe(
+      map((outcome) => {
+        if (!outcome.replayed) return outcome.body;
+        void reply.status(outcome.statusCode).header('Idempotent-Replayed', 'true');
+        return outcome.response;
       }),
     );
   }
 
-  /**
-   * Claims the key, or reads what it holds. An expired key (24 h), or one left running by a
-   * crashed process for over a minute, is claimed afresh.
-   */
-  private async begin(userId: number, key: string, hash: string): Promise<Begin> {
-    const claimed: unknown[] = await this.dataSource.query(
-      `INSERT INTO idempotency_keys (user_id, key, request_hash, state)
-       VALUES ($1, $2, $3, 'running')
-       ON CONFLICT (user_id, key) DO UPDATE
-         SET request_hash = EXCLUDED.request_hash, state = 'running', status_code = NULL,
-             response = NULL, created_at = now()
-         WHERE idempotency_keys.created_at < now() - interval '24 hours'
-            OR (idempotency_keys.state = 'running'
-                AND idempotency_keys.created_at < now() - interval '1 minute')
-       RETURNING 1`,
-      [userId, key, hash],
-    );
-    if (claimed.length) return { kind: 'new' };
-    const rows: {
-      request_hash: string;
-      state: string;
-      status_code: number | null;
-      response: unknown;
-    }[] = await this.dataSource.query(
-      `SELECT request_hash, state, status_code, response FROM idempotency_keys
-       WHERE user_id = $1 AND key = $2`,
-      [userId, key],
-    );
-    const row = rows[0];
-    if (!row) return this.begin(userId, key, hash); // forgotten meanwhile: claim it now
-    if (row.request_hash !== hash) return { kind: 'mismatch' };
-    if (row.state === 'running') return { kind: 'running' };
-    return { kind: 'replay', statusCode: row.status_code ?? 200, response: row.response };
-  }
-
-  private async finish(userId: number, key: string, status: number, body: unknown) {
-    await this.dataSource.query(
-      `UPDATE idempotency_keys SET state = 'done', status_code = $3, response = $4::json
-       WHERE user_id = $1 AND key = $2`,
-      [userId, key, status, JSON.stringify(body ?? null)],
-    );
-  }
-
-  private async forget(userId: number, key: string) {
-    await this.dataSource
-      .query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND state = 'running'`, [
-        userId,
-        key,
-      ])
-      .catch((err: unknown) => this.logger.warn({ err }, 'Could not release an idempotency key'));
+  private run(
+    userId: number,
+    key: string,
+    requestHash: string,
+    statusCode: number,
+    next: CallHandler,
+  ): Promise<Outcome> {
+    return this.uow.run(async () => {
+      const claim = await this.keys.claim(userId, key, requestHash);
+      if (claim === 'in-flight') throw inFlight();
+      if (claim === 'held-by-another-request') throw reused();
+      const stored = await this.keys.find(userId, key);
+      if (stored) {
+        if (stored.requestHash !== requestHash) throw reused();
+        return { replayed: true, statusCode: stored.statusCode, response: stored.response };
+      }
+      // The handler runs inside this unit of work: its repositories join the transaction.
+      const body: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      await this.keys.store(userId, key, { requestHash, statusCode, response: body });
+      return { replayed: false, body };
+    });
   }
 
   private async purgeExpired() {
-    await this.dataSource
-      .query(`DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`)
+    await this.keys
+      .purgeExpired()
       .catch((err: unknown) => this.logger.warn({ err }, 'Could not purge idempotency keys'));
   }
 }
