@@ -880,16 +880,20 @@ export interface components {
      *     | `BAD_REQUEST` | 400 | The request cannot be read or is not allowed as sent. |
      *     | `BODY_REQUIRED` | 400 | The route needs a JSON body and got none. |
      *     | `BODY_TOO_LARGE` | 413 | The body is larger than BODY_LIMIT_BYTES. |
+     *     | `CANNOT_DEACTIVATE_SELF` | 409 | An admin cannot deactivate their own account. |
      *     | `CONFLICT` | 409 | The request conflicts with the current state. |
+     *     | `EMAIL_TAKEN` | 409 | An account with this email already exists. |
      *     | `FORBIDDEN` | 403 | Signed in, but not allowed to do this. |
      *     | `HEADERS_TOO_LARGE` | 431 | The URL or the headers are too large. |
      *     | `IDEMPOTENCY_KEY_IN_USE` | 409 | A request with this Idempotency-Key is still being processed. |
      *     | `IDEMPOTENCY_KEY_INVALID` | 400 | The Idempotency-Key header is not 1 to 255 visible ASCII characters. |
      *     | `IDEMPOTENCY_KEY_REUSED` | 422 | The Idempotency-Key was used before with a different request. |
      *     | `INTERNAL_ERROR` | 500 | A fault on the server; quote the requestId. |
+     *     | `INVALID_CREDENTIALS` | 401 | Login refused: unknown email, wrong password or deactivated account (deliberately not told apart). |
      *     | `INVALID_JSON` | 400 | The body is not valid JSON. |
      *     | `ITEM_NOT_FOUND` | 404 | The listing does not exist (or was deleted). |
      *     | `ITEM_OWNER_REQUIRED` | 403 | Only the creator of the listing or an admin may change it. |
+     *     | `LAST_ADMIN` | 409 | The only admin cannot lose the ADMIN role; make another user an admin first. |
      *     | `NOT_FOUND` | 404 | The resource does not exist. |
      *     | `RATE_LIMITED` | 429 | Too many requests; wait for Retry-After seconds. |
      *     | `REQUEST_TIMEOUT` | 408 | The request took too long to arrive. |
@@ -897,6 +901,8 @@ export interface components {
      *     | `SERVICE_UNAVAILABLE` | 503 | The database is unreachable, a dependency is not configured, or the server is stopping. |
      *     | `UNAUTHENTICATED` | 401 | No bearer token, or one that is invalid or expired. |
      *     | `UNSUPPORTED_MEDIA_TYPE` | 415 | The body is not JSON. |
+     *     | `USER_NOT_FOUND` | 404 | The user does not exist. |
+     *     | `USERNAME_TAKEN` | 409 | Another account has this username. |
      *     | `VALIDATION_FAILED` | 400 | A field, query parameter or path id is invalid. |
      */
     ErrorResponseDto: {
@@ -913,16 +919,20 @@ export interface components {
         | 'BAD_REQUEST'
         | 'BODY_REQUIRED'
         | 'BODY_TOO_LARGE'
+        | 'CANNOT_DEACTIVATE_SELF'
         | 'CONFLICT'
+        | 'EMAIL_TAKEN'
         | 'FORBIDDEN'
         | 'HEADERS_TOO_LARGE'
         | 'IDEMPOTENCY_KEY_IN_USE'
         | 'IDEMPOTENCY_KEY_INVALID'
         | 'IDEMPOTENCY_KEY_REUSED'
         | 'INTERNAL_ERROR'
+        | 'INVALID_CREDENTIALS'
         | 'INVALID_JSON'
         | 'ITEM_NOT_FOUND'
         | 'ITEM_OWNER_REQUIRED'
+        | 'LAST_ADMIN'
         | 'NOT_FOUND'
         | 'RATE_LIMITED'
         | 'REQUEST_TIMEOUT'
@@ -930,6 +940,8 @@ export interface components {
         | 'SERVICE_UNAVAILABLE'
         | 'UNAUTHENTICATED'
         | 'UNSUPPORTED_MEDIA_TYPE'
+        | 'USER_NOT_FOUND'
+        | 'USERNAME_TAKEN'
         | 'VALIDATION_FAILED';
       /**
        * @description A sentence a person can act on, or the list of field errors.
