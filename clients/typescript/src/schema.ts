@@ -883,6 +883,9 @@ export interface components {
      *     | `CANNOT_DEACTIVATE_SELF` | 409 | An admin cannot deactivate their own account. |
      *     | `CONFLICT` | 409 | The request conflicts with the current state. |
      *     | `EMAIL_TAKEN` | 409 | An account with this email already exists. |
+     *     | `EVENT_ENDS_BEFORE_START` | 400 | The event would end before it starts. |
+     *     | `EVENT_NOT_FOUND` | 404 | The event does not exist (or was deleted). |
+     *     | `EVENT_OWNER_REQUIRED` | 403 | Only the creator of the event or an admin may change it. |
      *     | `FORBIDDEN` | 403 | Signed in, but not allowed to do this. |
      *     | `HEADERS_TOO_LARGE` | 431 | The URL or the headers are too large. |
      *     | `IDEMPOTENCY_KEY_IN_USE` | 409 | A request with this Idempotency-Key is still being processed. |
@@ -904,6 +907,9 @@ export interface components {
      *     | `USER_NOT_FOUND` | 404 | The user does not exist. |
      *     | `USERNAME_TAKEN` | 409 | Another account has this username. |
      *     | `VALIDATION_FAILED` | 400 | A field, query parameter or path id is invalid. |
+     *     | `VENUE_HAS_EVENTS` | 409 | The venue still has events; delete them before the venue. |
+     *     | `VENUE_NOT_FOUND` | 404 | The venue does not exist (or was deleted). |
+     *     | `VENUE_OWNER_REQUIRED` | 403 | Only the manager of the venue or an admin may change it. |
      */
     ErrorResponseDto: {
       /** @example 400 */
@@ -922,6 +928,9 @@ export interface components {
         | 'CANNOT_DEACTIVATE_SELF'
         | 'CONFLICT'
         | 'EMAIL_TAKEN'
+        | 'EVENT_ENDS_BEFORE_START'
+        | 'EVENT_NOT_FOUND'
+        | 'EVENT_OWNER_REQUIRED'
         | 'FORBIDDEN'
         | 'HEADERS_TOO_LARGE'
         | 'IDEMPOTENCY_KEY_IN_USE'
@@ -942,7 +951,10 @@ export interface components {
         | 'UNSUPPORTED_MEDIA_TYPE'
         | 'USER_NOT_FOUND'
         | 'USERNAME_TAKEN'
-        | 'VALIDATION_FAILED';
+        | 'VALIDATION_FAILED'
+        | 'VENUE_HAS_EVENTS'
+        | 'VENUE_NOT_FOUND'
+        | 'VENUE_OWNER_REQUIRED';
       /**
        * @description A sentence a person can act on, or the list of field errors.
        * @example [
