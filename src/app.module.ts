@@ -11,6 +11,7 @@ import { AuthModule } from './common/auth/auth.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { PaginationInterceptor } from './common/pagination/pagination.interceptor';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { requestIdFor } from './common/request-id';
 import { validateEnv, type EnvironmentVariables } from './config/env.validation';
 import { DisputesModule } from './disputes/disputes.module';
@@ -67,6 +68,7 @@ export class AppModule {
         UnitOfWorkModule,
         AuthModule,
         AccessModule,
+        RateLimitModule,
         LiveModule,
         HealthModule,
         UsersModule,
