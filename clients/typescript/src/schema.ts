@@ -877,6 +877,7 @@ export interface components {
      *
      *     | code | status | meaning |
      *     | --- | --- | --- |
+     *     | `ACCOUNT_INACTIVE` | 401 | The token is valid, but its account is deactivated or no longer exists. |
      *     | `BAD_REQUEST` | 400 | The request cannot be read or is not allowed as sent. |
      *     | `BODY_REQUIRED` | 400 | The route needs a JSON body and got none. |
      *     | `BODY_TOO_LARGE` | 413 | The body is larger than BODY_LIMIT_BYTES. |
@@ -922,6 +923,7 @@ export interface components {
        * @enum {string}
        */
       code:
+        | 'ACCOUNT_INACTIVE'
         | 'BAD_REQUEST'
         | 'BODY_REQUIRED'
         | 'BODY_TOO_LARGE'
