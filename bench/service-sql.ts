@@ -4,6 +4,7 @@ import type { ConfigService } from '@nestjs/config';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OrderLookup } from '../src/common/access/order-lookup';
 import { OrderAccessService } from '../src/common/access/order-party.guard';
+import { AccountsRepository } from '../src/common/auth/accounts.repository';
 import { AccountStatus } from '../src/common/auth/account-status';
 import type { AuthUser } from '../src/common/auth/roles';
 import type { EnvironmentVariables } from '../src/config/env.validation';
@@ -129,7 +130,7 @@ const noCache = { get: () => 0 } as unknown as ConfigService<EnvironmentVariable
 export const serviceSql = {
   /** JwtAuthGuard's account check (cached per user in the service; here always a miss). */
   account: (userId: number) =>
-    capture(userId, (ds) => new AccountStatus(ds, noCache).current(userId)),
+    capture(userId, () => new AccountStatus(new AccountsRepository(host), noCache).current(userId)),
 
   getOrder: (userId: number, orderId: number) =>
     capture(userId, (ds) => access(ds).check(user(userId), orderId, true)),

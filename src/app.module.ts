@@ -12,6 +12,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { IdempotencyRepository } from './common/idempotency/idempotency.repository';
 import { PaginationInterceptor } from './common/pagination/pagination.interceptor';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { requestIdFor } from './common/request-id';
 import { validateEnv, type EnvironmentVariables } from './config/env.validation';
 import { DisputesModule } from './disputes/disputes.module';
@@ -68,6 +69,7 @@ export class AppModule {
         UnitOfWorkModule,
         AuthModule,
         AccessModule,
+        RateLimitModule,
         LiveModule,
         HealthModule,
         UsersModule,

@@ -1,17 +1,19 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, LessThan, Repository, type FindOptionsWhere } from 'typeorm';
-import { assertOwnerOrAdmin } from '../common/access/ownership';
-import type { AuthUser } from '../common/auth/roles';
+import { Injectable } from '@nestjs/common';
+import { UnitOfWork } from '../database/transaction-host';
+import { isAdmin, type AuthUser } from '../common/auth/roles';
 import { decodeIdCursor } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
+import { VenueErrors } from '../venues/venue.errors';
+import { VenuesRepository } from '../venues/venues.repository';
 import type {
   CreateEventDto,
   EventListQueryDto,
   EventResponse,
   UpdateEventDto,
 } from './dto/event.dto';
-import { Event } from './event.entity';
+import type { Event } from './event.entity';
+import { EventErrors } from './event.errors';
+import { EventsRepository, type NewEvent } from './events.repository';
 
 export const toEventResponse = (e: Event): EventResponse => ({
   id: e.id,
@@ -26,14 +28,17 @@ export const toEventResponse = (e: Event): EventResponse => ({
 });
 
 function assertOrdered(start: Date, end: Date): void {
-  if (end < start) throw new BadRequestException('endDate must not be before startDate.');
+  if (end < start) {
+    throw EventErrors.EVENT_ENDS_BEFORE_START('endDate must not be before startDate.');
+  }
 }
 
 @Injectable()
 export class EventsService {
   constructor(
-    @InjectRepository(Event) private readonly events: Repository<Event>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: EventsRepository,
+    private readonly venues: VenuesRepository,
+    private readonly uow: UnitOfWork,
   ) {}
 
   /** The venue row is share-locked so that it cannot be removed while the event is added. */
@@ -41,32 +46,22 @@ export class EventsService {
     const startDate = new Date(dto.startDate);
     const endDate = new Date(dto.endDate);
     assertOrdered(startDate, endDate);
-    return this.dataSource.transaction(async (tx) => {
-      const venue: unknown[] = await tx.query(
-        'SELECT id FROM venues WHERE id = $1 AND deleted_at IS NULL FOR SHARE',
-        [dto.venueId],
-      );
-      if (venue.length === 0) throw new NotFoundException(`Venue ${dto.venueId} does not exist.`);
-      const repo = tx.getRepository(Event);
-      const event = await repo.save(
-        repo.create({
-          venueId: dto.venueId,
-          creatorId: user.id,
-          title: dto.title,
-          description: dto.description ?? null,
-          startDate,
-          endDate,
-        }),
-      );
-      return toEventResponse(event);
+    return this.createAtVenue({
+      venueId: dto.venueId,
+      creatorId: user.id,
+      title: dto.title,
+      description: dto.description ?? null,
+      startDate,
+      endDate,
     });
   }
 
   async list(query: EventListQueryDto): Promise<Page<EventResponse>> {
-    const where: FindOptionsWhere<Event> = {};
-    if (query.venueId) where.venueId = query.venueId;
-    if (query.cursor) where.id = LessThan(decodeIdCursor(query.cursor));
-    const rows = await this.events.find({ where, order: { id: 'DESC' }, take: query.limit + 1 });
+    const rows = await this.events.page({
+      venueId: query.venueId,
+      beforeId: query.cursor ? decodeIdCursor(query.cursor) : undefined,
+      limit: query.limit + 1,
+    });
     return Page.fromRows(rows, query.limit, toEventResponse);
   }
 
@@ -75,8 +70,7 @@ export class EventsService {
   }
 
   async update(user: AuthUser, id: number, dto: UpdateEventDto): Promise<EventResponse> {
-    const event = await this.load(id);
-    assertOwnerOrAdmin(user, event.creatorId, 'event');
+    const event = await this.loadOwned(user, id);
     if (dto.title !== undefined) event.title = dto.title;
     if (dto.description !== undefined) event.description = dto.description ?? null;
     if (dto.startDate !== undefined) event.startDate = new Date(dto.startDate);
@@ -86,14 +80,34 @@ export class EventsService {
   }
 
   async remove(user: AuthUser, id: number): Promise<void> {
-    const event = await this.load(id);
-    assertOwnerOrAdmin(user, event.creatorId, 'event');
-    await this.events.softDelete({ id });
+    await this.loadOwned(user, id);
+    await this.events.softDelete(id);
+  }
+
+  /** After the cheap checks, so that a refused request opens no transaction. */
+  private async createAtVenue(fields: NewEvent): Promise<EventResponse> {
+    return this.uow.run(async () => {
+      if (!(await this.venues.lockForShare(fields.venueId))) {
+        throw VenueErrors.VENUE_NOT_FOUND(`Venue ${fields.venueId} does not exist.`);
+      }
+      return toEventResponse(await this.events.create(fields));
+    });
   }
 
   private async load(id: number): Promise<Event> {
-    const event = await this.events.findOne({ where: { id } });
-    if (!event) throw new NotFoundException(`Event ${id} does not exist.`);
+    const event = await this.events.findById(id);
+    if (!event) throw EventErrors.EVENT_NOT_FOUND(`Event ${id} does not exist.`);
+    return event;
+  }
+
+  /** Events are changed by their creator or an admin. */
+  private async loadOwned(user: AuthUser, id: number): Promise<Event> {
+    const event = await this.load(id);
+    if (event.creatorId !== user.id && !isAdmin(user)) {
+      throw EventErrors.EVENT_OWNER_REQUIRED(
+        'Only the owner of this event or an admin may change it.',
+      );
+    }
     return event;
   }
 }

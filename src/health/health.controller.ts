@@ -1,9 +1,8 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Public } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
+import { HealthRepository } from './health.repository';
 
 export class HealthResponse {
   @ApiProperty({ example: 'ok' }) status!: 'ok';
@@ -13,7 +12,7 @@ export class HealthResponse {
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly health: HealthRepository) {}
 
   @Get()
   @ApiOperation({ summary: 'Liveness: the process answers' })
@@ -28,11 +27,9 @@ export class HealthController {
   @ApiOkResponse({ type: HealthResponse })
   @ApiErrors(503)
   async ready(): Promise<HealthResponse> {
-    try {
-      await this.dataSource.query('SELECT 1');
-      return { status: 'ok' };
-    } catch {
+    if (!(await this.health.isReachable())) {
       throw new ServiceUnavailableException('The database is not reachable.');
     }
+    return { status: 'ok' };
   }
 }

@@ -1,11 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyInstance } from 'fastify';
-import type { Pool } from 'pg';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { LiveEventBus } from '../live/live-event-bus';
+import { MetricsRepository } from './metrics.repository';
 
 /** Prometheus metrics of this instance (GET /metrics when METRICS_ENABLED=true). */
 @Injectable()
@@ -21,18 +19,16 @@ export class MetricsService implements OnModuleInit {
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    @InjectDataSource() dataSource: DataSource,
+    database: MetricsRepository,
     bus: LiveEventBus,
   ) {
     collectDefaultMetrics({ register: this.registry });
-    const pool = () => (dataSource.driver as unknown as { master?: Pool }).master;
     new Gauge({
       name: 'echo_db_pool_connections_in_use',
       help: 'Database connections checked out of the pool.',
       registers: [this.registry],
       collect() {
-        const p = pool();
-        this.set(p ? p.totalCount - p.idleCount : 0);
+        this.set(database.poolUsage().inUse);
       },
     });
     new Gauge({
@@ -40,7 +36,7 @@ export class MetricsService implements OnModuleInit {
       help: 'Requests waiting for a database connection.',
       registers: [this.registry],
       collect() {
-        this.set(pool()?.waitingCount ?? 0);
+        this.set(database.poolUsage().waiting);
       },
     });
     new Gauge({

@@ -4,12 +4,12 @@ import { AdminBootstrapService } from './admin-bootstrap.service';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.entity';
 import { UsersController } from './users.controller';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User])],
   controllers: [UsersController],
-  providers: [UsersService, PasswordHasher, AdminBootstrapService],
-  exports: [UsersService],
+  providers: [UsersService, UsersRepository, PasswordHasher, AdminBootstrapService],
 })
 export class UsersModule {}

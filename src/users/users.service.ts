@@ -1,17 +1,11 @@
-import {
-  ConflictException,
-  Injectable,
-  NotFoundException,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { UnitOfWork } from '../database/transaction-host';
 import { JwtService } from '@nestjs/jwt';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, LessThan, Repository } from 'typeorm';
 import type { AuthUser, Role } from '../common/auth/roles';
-import { violatedConstraint } from '../common/errors/pg-errors';
 import { decodeIdCursor } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type { PageQueryDto } from '../common/pagination/page-query.dto';
+import { adminIdentity } from './admin-account';
 import type { LoginDto, RegisterDto } from './dto/register.dto';
 import {
   toPublicProfile,
@@ -20,48 +14,42 @@ import {
   type PublicProfileResponse,
   type UserResponse,
 } from './dto/user.response';
-import { upsertAdmin, type AdminAccount } from './admin-account';
 import { PasswordHasher } from './password-hasher';
-import { User } from './user.entity';
-
-const CONFLICTS: Record<string, string> = {
-  users_email_key: 'An account with this email already exists; log in instead.',
-  users_username_key: 'This username is taken; choose another one.',
-};
+import type { User } from './user.entity';
+import { UserErrors } from './user.errors';
+import { UsersRepository, type AdminAccount } from './users.repository';
 
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly jwt: JwtService,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async register(dto: RegisterDto): Promise<AuthResponse> {
     const passwordHash = await this.hasher.hash(dto.password);
-    try {
-      const user = await this.users.save(
-        this.users.create({
-          email: dto.email.toLowerCase(),
-          username: dto.username,
-          passwordHash,
-          roles: ['USER'],
-        }),
-      );
-      return this.authResponse(user);
-    } catch (err) {
-      const message = CONFLICTS[violatedConstraint(err) ?? ''];
-      if (message) throw new ConflictException(message);
-      throw err;
+    const created = await this.users.create({
+      email: dto.email.toLowerCase(),
+      username: dto.username,
+      passwordHash,
+      roles: ['USER'],
+    });
+    if (!created.ok) {
+      throw created.reason === 'EMAIL_TAKEN'
+        ? UserErrors.EMAIL_TAKEN('An account with this email already exists; log in instead.')
+        : UserErrors.USERNAME_TAKEN('This username is taken; choose another one.');
     }
+    return this.authResponse(created.user);
   }
 
+  /** One answer for an unknown email, a wrong password and a deactivated account. */
   async login(dto: LoginDto): Promise<AuthResponse> {
-    const user = await this.users.findOne({ where: { email: dto.email.toLowerCase() } });
+    const user = await this.users.findByEmail(dto.email.toLowerCase());
     const ok = await this.hasher.verify(user?.passwordHash, dto.password);
     if (!user || !ok || !user.isActive) {
-      throw new UnauthorizedException('The email or password is incorrect.');
+      throw UserErrors.INVALID_CREDENTIALS('The email or password is incorrect.');
     }
     return this.authResponse(user);
   }
@@ -75,10 +63,9 @@ export class UsersService {
   }
 
   async list(query: PageQueryDto): Promise<Page<UserResponse>> {
-    const rows = await this.users.find({
-      where: query.cursor ? { id: LessThan(decodeIdCursor(query.cursor)) } : {},
-      order: { id: 'DESC' },
-      take: query.limit + 1,
+    const rows = await this.users.page({
+      beforeId: query.cursor ? decodeIdCursor(query.cursor) : undefined,
+      limit: query.limit + 1,
     });
     return Page.fromRows(rows, query.limit, toUserResponse);
   }
@@ -89,22 +76,18 @@ export class UsersService {
    * concurrent demotions cannot both pass it.
    */
   async updateRoles(id: number, roles: Role[]): Promise<UserResponse> {
-    const wanted: Role[] = roles.includes('ADMIN') ? ['USER', 'ADMIN'] : ['USER'];
-    return this.dataSource.transaction(async (tx) => {
-      const repo = tx.getRepository(User);
-      const admins: { id: number }[] = await tx.query(
-        `SELECT id FROM users WHERE 'ADMIN' = ANY(roles) ORDER BY id FOR UPDATE`,
-      );
-      const user = await repo.findOne({ where: { id } });
-      if (!user) throw new NotFoundException(`User ${id} does not exist.`);
-      const isLastAdmin = admins.length === 1 && admins[0].id === id;
+    return this.uow.run(async () => {
+      const wanted: Role[] = roles.includes('ADMIN') ? ['USER', 'ADMIN'] : ['USER'];
+      const admins = await this.users.lockAdminIds();
+      const user = await this.get(id);
+      const isLastAdmin = admins.length === 1 && admins[0] === id;
       if (isLastAdmin && !wanted.includes('ADMIN')) {
-        throw new ConflictException(
+        throw UserErrors.LAST_ADMIN(
           'This is the only admin; make another user an admin before removing this role.',
         );
       }
       user.roles = wanted;
-      return toUserResponse(await repo.save(user));
+      return toUserResponse(await this.users.save(user));
     });
   }
 
@@ -114,7 +97,7 @@ export class UsersService {
    */
   async setActive(admin: AuthUser, id: number, isActive: boolean): Promise<UserResponse> {
     if (admin.id === id && !isActive) {
-      throw new ConflictException('You cannot deactivate your own account.');
+      throw UserErrors.CANNOT_DEACTIVATE_SELF('You cannot deactivate your own account.');
     }
     const user = await this.get(id);
     user.isActive = isActive;
@@ -123,12 +106,13 @@ export class UsersService {
 
   /** See upsertAdmin: used by ADMIN_EMAIL/ADMIN_PASSWORD at start-up. */
   async ensureAdmin(email: string, password: string): Promise<AdminAccount> {
-    return upsertAdmin(this.dataSource, email, await this.hasher.hash(password));
+    const passwordHash = await this.hasher.hash(password);
+    return this.users.upsertAdmin({ ...adminIdentity(email), passwordHash });
   }
 
   private async get(id: number): Promise<User> {
-    const user = await this.users.findOne({ where: { id } });
-    if (!user) throw new NotFoundException(`User ${id} does not exist.`);
+    const user = await this.users.findById(id);
+    if (!user) throw UserErrors.USER_NOT_FOUND(`User ${id} does not exist.`);
     return user;
   }
 

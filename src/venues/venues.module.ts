@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Venue } from './venue.entity';
 import { VenuesController } from './venues.controller';
+import { VenuesRepository } from './venues.repository';
 import { VenuesService } from './venues.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Venue])],
   controllers: [VenuesController],
-  providers: [VenuesService],
-  exports: [VenuesService],
+  providers: [VenuesService, VenuesRepository],
+  exports: [VenuesRepository],
 })
 export class VenuesModule {}

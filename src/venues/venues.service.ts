@@ -1,8 +1,6 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, LessThan, Repository, type FindOptionsWhere } from 'typeorm';
-import { assertOwnerOrAdmin } from '../common/access/ownership';
-import type { AuthUser } from '../common/auth/roles';
+import { Injectable } from '@nestjs/common';
+import { UnitOfWork } from '../database/transaction-host';
+import { isAdmin, type AuthUser } from '../common/auth/roles';
 import { decodeIdCursor } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type {
@@ -11,7 +9,9 @@ import type {
   VenueListQueryDto,
   VenueResponse,
 } from './dto/venue.dto';
-import { Venue } from './venue.entity';
+import type { Venue } from './venue.entity';
+import { VenueErrors } from './venue.errors';
+import { VenuesRepository } from './venues.repository';
 
 export const toVenueResponse = (v: Venue): VenueResponse => ({
   id: v.id,
@@ -25,42 +25,46 @@ export const toVenueResponse = (v: Venue): VenueResponse => ({
   updatedAt: v.updatedAt.toISOString(),
 });
 
+const notFound = (id: number) => VenueErrors.VENUE_NOT_FOUND(`Venue ${id} does not exist.`);
+
 @Injectable()
 export class VenuesService {
   constructor(
-    @InjectRepository(Venue) private readonly venues: Repository<Venue>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly venues: VenuesRepository,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async create(user: AuthUser, dto: CreateVenueDto): Promise<VenueResponse> {
-    const venue = await this.venues.save(
-      this.venues.create({
-        managerId: user.id,
-        name: dto.name,
-        address: dto.address,
-        city: dto.city ?? null,
-        capacity: dto.capacity ?? null,
-        description: dto.description ?? null,
-      }),
-    );
+    const venue = await this.venues.create({
+      managerId: user.id,
+      name: dto.name,
+      address: dto.address,
+      city: dto.city ?? null,
+      capacity: dto.capacity ?? null,
+      description: dto.description ?? null,
+    });
     return toVenueResponse(venue);
   }
 
   async list(query: VenueListQueryDto): Promise<Page<VenueResponse>> {
-    const where: FindOptionsWhere<Venue> = {};
-    if (query.managerId) where.managerId = query.managerId;
-    if (query.cursor) where.id = LessThan(decodeIdCursor(query.cursor));
-    const rows = await this.venues.find({ where, order: { id: 'DESC' }, take: query.limit + 1 });
+    const rows = await this.venues.page({
+      managerId: query.managerId,
+      beforeId: query.cursor ? decodeIdCursor(query.cursor) : undefined,
+      limit: query.limit + 1,
+    });
     return Page.fromRows(rows, query.limit, toVenueResponse);
   }
 
   async get(id: number): Promise<VenueResponse> {
-    return toVenueResponse(await this.load(id));
+    const venue = await this.venues.findById(id);
+    if (!venue) throw notFound(id);
+    return toVenueResponse(venue);
   }
 
   async update(user: AuthUser, id: number, dto: UpdateVenueDto): Promise<VenueResponse> {
-    const venue = await this.load(id);
-    assertOwnerOrAdmin(user, venue.managerId, 'venue');
+    const venue = await this.venues.findById(id);
+    if (!venue) throw notFound(id);
+    assertManager(user, venue);
     if (dto.name !== undefined) venue.name = dto.name;
     if (dto.address !== undefined) venue.address = dto.address;
     if (dto.city !== undefined) venue.city = dto.city ?? null;
@@ -74,25 +78,23 @@ export class VenuesService {
    * takes a share lock on the same row, so an event cannot slip in between check and delete.
    */
   async remove(user: AuthUser, id: number): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
-      const repo = tx.getRepository(Venue);
-      const venue = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!venue) throw new NotFoundException(`Venue ${id} does not exist.`);
-      assertOwnerOrAdmin(user, venue.managerId, 'venue');
-      const events: unknown[] = await tx.query(
-        'SELECT 1 FROM events WHERE venue_id = $1 AND deleted_at IS NULL LIMIT 1',
-        [id],
-      );
-      if (events.length > 0) {
-        throw new ConflictException('This venue still has events; delete them first.');
+    return this.uow.run(async () => {
+      const venue = await this.venues.findByIdForUpdate(id);
+      if (!venue) throw notFound(id);
+      assertManager(user, venue);
+      const removed = await this.venues.removeUnlessEvents(id);
+      if (!removed.ok) {
+        throw VenueErrors.VENUE_HAS_EVENTS('This venue still has events; delete them first.');
       }
-      await repo.softDelete({ id });
     });
   }
+}
 
-  private async load(id: number): Promise<Venue> {
-    const venue = await this.venues.findOne({ where: { id } });
-    if (!venue) throw new NotFoundException(`Venue ${id} does not exist.`);
-    return venue;
+/** Venues are changed by their manager or an admin. */
+function assertManager(user: AuthUser, venue: Venue): void {
+  if (venue.managerId !== user.id && !isAdmin(user)) {
+    throw VenueErrors.VENUE_OWNER_REQUIRED(
+      'Only the owner of this venue or an admin may change it.',
+    );
   }
 }

@@ -877,9 +877,11 @@ export interface components {
      *
      *     | code | status | meaning |
      *     | --- | --- | --- |
+     *     | `ACCOUNT_INACTIVE` | 401 | The token is valid, but its account is deactivated or no longer exists. |
      *     | `BAD_REQUEST` | 400 | The request cannot be read or is not allowed as sent. |
      *     | `BODY_REQUIRED` | 400 | The route needs a JSON body and got none. |
      *     | `BODY_TOO_LARGE` | 413 | The body is larger than BODY_LIMIT_BYTES. |
+     *     | `CANNOT_DEACTIVATE_SELF` | 409 | An admin cannot deactivate their own account. |
      *     | `CONFLICT` | 409 | The request conflicts with the current state. |
      *     | `DISPUTE_ALREADY_OPEN` | 409 | The order already has an OPEN dispute; continue in its thread. |
      *     | `DISPUTE_NONE_FOR_ORDER` | 404 | The order has never had a dispute. |
@@ -890,15 +892,21 @@ export interface components {
      *     | `DISPUTE_REFUND_EXCEEDS_PAYMENTS` | 400 | The refundAmount is more than what is left to refund on the order's payment. |
      *     | `DISPUTE_REFUND_WITHOUT_PAYMENT` | 400 | A refundAmount was given, but the order has no recorded payment to refund. |
      *     | `DISPUTE_THREAD_CLOSED` | 409 | The dispute is CLOSED; its thread no longer takes messages. |
+     *     | `EMAIL_TAKEN` | 409 | An account with this email already exists. |
+     *     | `EVENT_ENDS_BEFORE_START` | 400 | The event would end before it starts. |
+     *     | `EVENT_NOT_FOUND` | 404 | The event does not exist (or was deleted). |
+     *     | `EVENT_OWNER_REQUIRED` | 403 | Only the creator of the event or an admin may change it. |
      *     | `FORBIDDEN` | 403 | Signed in, but not allowed to do this. |
      *     | `HEADERS_TOO_LARGE` | 431 | The URL or the headers are too large. |
      *     | `IDEMPOTENCY_KEY_IN_USE` | 409 | A request with this Idempotency-Key is still being processed. |
      *     | `IDEMPOTENCY_KEY_INVALID` | 400 | The Idempotency-Key header is not 1 to 255 visible ASCII characters. |
      *     | `IDEMPOTENCY_KEY_REUSED` | 422 | The Idempotency-Key was used before with a different request. |
      *     | `INTERNAL_ERROR` | 500 | A fault on the server; quote the requestId. |
+     *     | `INVALID_CREDENTIALS` | 401 | Login refused: unknown email, wrong password or deactivated account (deliberately not told apart). |
      *     | `INVALID_JSON` | 400 | The body is not valid JSON. |
      *     | `ITEM_NOT_FOUND` | 404 | The listing does not exist (or was deleted). |
      *     | `ITEM_OWNER_REQUIRED` | 403 | Only the creator of the listing or an admin may change it. |
+     *     | `LAST_ADMIN` | 409 | The only admin cannot lose the ADMIN role; make another user an admin first. |
      *     | `NOT_FOUND` | 404 | The resource does not exist. |
      *     | `ORDER_ALREADY_IN_STATUS` | 409 | The order already has that status. |
      *     | `ORDER_CHANGED_CONCURRENTLY` | 409 | The order changed while the request was handled; reload it and retry. |
@@ -928,7 +936,12 @@ export interface components {
      *     | `STRIPE_WEBHOOK_NOT_CONFIGURED` | 503 | Stripe webhooks are not configured on this server (STRIPE_WEBHOOK_SECRET is unset). |
      *     | `UNAUTHENTICATED` | 401 | No bearer token, or one that is invalid or expired. |
      *     | `UNSUPPORTED_MEDIA_TYPE` | 415 | The body is not JSON. |
+     *     | `USER_NOT_FOUND` | 404 | The user does not exist. |
+     *     | `USERNAME_TAKEN` | 409 | Another account has this username. |
      *     | `VALIDATION_FAILED` | 400 | A field, query parameter or path id is invalid. |
+     *     | `VENUE_HAS_EVENTS` | 409 | The venue still has events; delete them before the venue. |
+     *     | `VENUE_NOT_FOUND` | 404 | The venue does not exist (or was deleted). |
+     *     | `VENUE_OWNER_REQUIRED` | 403 | Only the manager of the venue or an admin may change it. |
      *     | `VENUE_REVIEW_AUTHOR_REQUIRED` | 403 | Only the author of the venue or event review or an admin may delete it. |
      *     | `VENUE_REVIEW_DUPLICATE` | 409 | This person has already reviewed this venue or event: one review per target. |
      *     | `VENUE_REVIEW_EVENT_NOT_STARTED` | 409 | The event has not started yet; it can be reviewed once it has. |
@@ -946,9 +959,11 @@ export interface components {
        * @enum {string}
        */
       code:
+        | 'ACCOUNT_INACTIVE'
         | 'BAD_REQUEST'
         | 'BODY_REQUIRED'
         | 'BODY_TOO_LARGE'
+        | 'CANNOT_DEACTIVATE_SELF'
         | 'CONFLICT'
         | 'DISPUTE_ALREADY_OPEN'
         | 'DISPUTE_NONE_FOR_ORDER'
@@ -959,15 +974,21 @@ export interface components {
         | 'DISPUTE_REFUND_EXCEEDS_PAYMENTS'
         | 'DISPUTE_REFUND_WITHOUT_PAYMENT'
         | 'DISPUTE_THREAD_CLOSED'
+        | 'EMAIL_TAKEN'
+        | 'EVENT_ENDS_BEFORE_START'
+        | 'EVENT_NOT_FOUND'
+        | 'EVENT_OWNER_REQUIRED'
         | 'FORBIDDEN'
         | 'HEADERS_TOO_LARGE'
         | 'IDEMPOTENCY_KEY_IN_USE'
         | 'IDEMPOTENCY_KEY_INVALID'
         | 'IDEMPOTENCY_KEY_REUSED'
         | 'INTERNAL_ERROR'
+        | 'INVALID_CREDENTIALS'
         | 'INVALID_JSON'
         | 'ITEM_NOT_FOUND'
         | 'ITEM_OWNER_REQUIRED'
+        | 'LAST_ADMIN'
         | 'NOT_FOUND'
         | 'ORDER_ALREADY_IN_STATUS'
         | 'ORDER_CHANGED_CONCURRENTLY'
@@ -997,7 +1018,12 @@ export interface components {
         | 'STRIPE_WEBHOOK_NOT_CONFIGURED'
         | 'UNAUTHENTICATED'
         | 'UNSUPPORTED_MEDIA_TYPE'
+        | 'USER_NOT_FOUND'
+        | 'USERNAME_TAKEN'
         | 'VALIDATION_FAILED'
+        | 'VENUE_HAS_EVENTS'
+        | 'VENUE_NOT_FOUND'
+        | 'VENUE_OWNER_REQUIRED'
         | 'VENUE_REVIEW_AUTHOR_REQUIRED'
         | 'VENUE_REVIEW_DUPLICATE'
         | 'VENUE_REVIEW_EVENT_NOT_STARTED'

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { EnvironmentVariables } from '../../config/env.validation';
-import type { AuthUser, Role } from './roles';
+import { AccountsRepository } from './accounts.repository';
+import type { AuthUser } from './roles';
 
 interface Entry {
   user: AuthUser | null;
@@ -23,7 +22,7 @@ export class AccountStatus {
   private readonly ttl: number;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly accounts: AccountsRepository,
     config: ConfigService<EnvironmentVariables, true>,
   ) {
     this.ttl = config.get('AUTH_CACHE_MS', { infer: true });
@@ -34,11 +33,8 @@ export class AccountStatus {
     const now = Date.now();
     const hit = this.cache.get(id);
     if (hit && now - hit.at < this.ttl) return hit.user;
-    const rows: { roles: Role[] }[] = await this.dataSource.query(
-      'SELECT roles FROM users WHERE id = $1 AND is_active',
-      [id],
-    );
-    const user = rows.length ? { id, roles: rows[0].roles } : null;
+    const roles = await this.accounts.activeRoles(id);
+    const user = roles ? { id, roles } : null;
     if (this.ttl > 0) {
       if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
       this.cache.set(id, { user, at: now });

@@ -6,6 +6,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import type { EnvironmentVariables } from '../../config/env.validation';
 import { AccountStatus } from './account-status';
+import { AccountsRepository } from './accounts.repository';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JWT_SECRET, resolveJwtSecret } from './jwt-secret';
 import { JwtStrategy } from './jwt.strategy';
@@ -56,6 +57,7 @@ function tokenLifetime(value: string): number | `${number}${'ms' | 's' | 'm' | '
     jwtSecretProvider,
     JwtStrategy,
     AccountStatus,
+    AccountsRepository,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],

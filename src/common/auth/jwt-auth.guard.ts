@@ -4,6 +4,7 @@ import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { AccountStatus } from './account-status';
 import { IS_PUBLIC } from './auth.decorators';
+import { AuthErrors } from './auth.errors';
 import type { AuthUser } from './roles';
 
 /**
@@ -33,7 +34,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
     const current = await this.accounts.current(request.user!.id);
     if (!current) {
-      throw new UnauthorizedException('This account is deactivated or no longer exists.');
+      throw AuthErrors.ACCOUNT_INACTIVE('This account is deactivated or no longer exists.');
     }
     request.user = current;
     return true;

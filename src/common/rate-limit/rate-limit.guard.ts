@@ -11,17 +11,12 @@ import {
 import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { ApiResponse } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
 import type { EnvironmentVariables } from '../../config/env.validation';
 import type { AuthUser } from '../auth/roles';
 import { ErrorResponseDto } from '../errors/error-response.dto';
-import {
-  MemoryRateLimitStore,
-  PostgresRateLimitStore,
-  type RateLimitStore,
-} from './rate-limit.store';
+import { MemoryRateLimitStore, type RateLimitStore } from './rate-limit.store';
+import { RateLimitsRepository } from './rate-limits.repository';
 
 type LimitSetting =
   | 'RATE_LIMIT_LOGIN_PER_ACCOUNT'
@@ -71,11 +66,11 @@ export class RateLimitGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly config: ConfigService<EnvironmentVariables, true>,
-    @InjectDataSource() dataSource: DataSource,
+    shared: RateLimitsRepository,
   ) {
     this.store =
       config.get('RATE_LIMIT_STORE', { infer: true }) === 'postgres'
-        ? new PostgresRateLimitStore(dataSource)
+        ? shared
         : new MemoryRateLimitStore();
   }
 
