@@ -10,6 +10,7 @@ import type { AuthUser } from '../src/common/auth/roles';
 import type { EnvironmentVariables } from '../src/config/env.validation';
 import { DisputesRepository } from '../src/disputes/disputes.repository';
 import { DisputesService } from '../src/disputes/disputes.service';
+import { LiveEventsRepository } from '../src/live/live-events.repository';
 import { LiveEventsWriter } from '../src/live/live-events.writer';
 import { UnitOfWork } from '../src/database/transaction-host';
 import { MessagesRepository } from '../src/messages/messages.repository';
@@ -119,7 +120,7 @@ const host = new TransactionHost({
     }),
   defaultTxOptions: {},
 } as never);
-const writer = new LiveEventsWriter(host);
+const writer = new LiveEventsWriter(new LiveEventsRepository(host));
 const uow = new UnitOfWork(host);
 const orders = () => new OrdersService(new OrdersRepository(host), writer, uow);
 const messages = () => new MessagesService(new MessagesRepository(host), writer, uow);

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { LiveEventBus } from './live-event-bus';
-import type { LiveEventsReader } from './live-events.reader';
+import type { LiveEventsRepository } from './live-events.repository';
 import type { LiveEvent, StreamScope } from './live-events';
 
 export interface StreamOptions {
@@ -24,7 +24,7 @@ export async function serveEventStream(
   reply: FastifyReply,
   scope: StreamScope,
   lastEventId: number | null,
-  deps: { bus: LiveEventBus; reader: LiveEventsReader; options: StreamOptions },
+  deps: { bus: LiveEventBus; reader: LiveEventsRepository; options: StreamOptions },
 ): Promise<void> {
   reply.hijack();
   const res = reply.raw;

@@ -1,9 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { Client, type Notification } from 'pg';
-import { DataSource } from 'typeorm';
-import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
-import { keysOf, LIVE_CHANNEL, scopeKey, type LiveEvent, type StreamScope } from './live-events';
+import type { Client, Notification } from 'pg';
+import { keysOf, scopeKey, type LiveEvent, type StreamScope } from './live-events';
+import { LiveEventsRepository } from './live-events.repository';
 
 export interface Subscriber {
   scope: StreamScope;
@@ -11,26 +9,6 @@ export interface Subscriber {
   /** The bus lost its LISTEN connection: events may have been missed, the stream must end. */
   interrupt(): void;
 }
-
-interface EventRow {
-  id: string;
-  type: LiveEvent['type'];
-  order_id: number;
-  dispute_id: number | null;
-  buyer_id: number;
-  seller_id: number;
-  payload: unknown;
-}
-
-export const toLiveEvent = (r: EventRow): LiveEvent => ({
-  id: Number(r.id),
-  type: r.type,
-  orderId: r.order_id,
-  disputeId: r.dispute_id,
-  buyerId: r.buyer_id,
-  sellerId: r.seller_id,
-  payload: r.payload,
-});
 
 /**
  * One LISTEN connection per instance. Notifications carry ids; when a local stream follows one
@@ -46,7 +24,7 @@ export class LiveEventBus implements OnModuleInit, OnModuleDestroy {
   private flushing: Promise<void> | null = null;
   private closed = false;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly events: LiveEventsRepository) {}
 
   async onModuleInit(): Promise<void> {
     await this.listen();
@@ -81,27 +59,14 @@ export class LiveEventBus implements OnModuleInit, OnModuleDestroy {
   }
 
   private async listen(): Promise<void> {
-    const options = this.dataSource.options as PostgresConnectionOptions;
-    const client = new Client({ connectionString: options.url });
-    const state: { lost: Error | null } = { lost: null };
-    client.on('notification', (n) => this.onNotification(n));
-    // A dropped connection reports itself twice (the server's error, then the closed socket),
-    // and a failed attempt is not the listener: only the current listener's first report
-    // starts one reconnect, else every outage would multiply the LISTEN connections.
-    client.on('error', (err) => {
-      if (state.lost) return;
-      state.lost = err;
-      if (this.listener === client) this.onListenerLost(err);
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${LIVE_CHANNEL}`);
-      if (state.lost) throw state.lost; // cut just after LISTEN, before it became the listener
-    } catch (err) {
-      await client.end().catch(() => undefined);
-      throw err;
-    }
-    this.listener = client;
+    this.listener = await this.events.listen(
+      (n) => this.onNotification(n),
+      // A failed attempt is not the listener: only the current listener's loss starts one
+      // reconnect, else every outage would multiply the LISTEN connections.
+      (client, err) => {
+        if (this.listener === client) this.onListenerLost(err);
+      },
+    );
   }
 
   /**
@@ -136,12 +101,7 @@ export class LiveEventBus implements OnModuleInit, OnModuleDestroy {
       const ids = [...this.pending];
       this.pending.clear();
       try {
-        const rows: EventRow[] = await this.dataSource.query(
-          `SELECT id, type, order_id, dispute_id, buyer_id, seller_id, payload
-           FROM thread_events WHERE id = ANY($1::bigint[]) ORDER BY id`,
-          [ids],
-        );
-        for (const event of rows.map(toLiveEvent)) {
+        for (const event of await this.events.byIds(ids)) {
           for (const key of keysOf(event)) {
             for (const s of this.subscribers.get(key) ?? []) s.deliver(event);
           }

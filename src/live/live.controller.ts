@@ -41,7 +41,7 @@ import type { EnvironmentVariables } from '../config/env.validation';
 import { StreamTokenRequestDto, StreamTokenResponse } from './dto/stream-token.dto';
 import { serveEventStream } from './event-stream';
 import { LiveEventBus } from './live-event-bus';
-import { LiveEventsReader } from './live-events.reader';
+import { LiveEventsRepository } from './live-events.repository';
 import type { StreamScope } from './live-events';
 import { STREAM_KIND, StreamAuthGuard, type StreamKind } from './stream-auth.guard';
 import { StreamTokensService } from './stream-tokens.service';
@@ -93,7 +93,7 @@ function parseEventId(value: unknown): number {
 export class LiveController {
   constructor(
     private readonly bus: LiveEventBus,
-    private readonly reader: LiveEventsReader,
+    private readonly reader: LiveEventsRepository,
     private readonly tokens: StreamTokensService,
     private readonly config: ConfigService<EnvironmentVariables, true>,
   ) {}

@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LiveController } from './live.controller';
 import { LiveEventBus } from './live-event-bus';
-import { LiveEventsReader } from './live-events.reader';
+import { LiveEventsRepository } from './live-events.repository';
 import { LiveEventsWriter } from './live-events.writer';
 import { StreamAuthGuard } from './stream-auth.guard';
 import { StreamTokensService } from './stream-tokens.service';
@@ -15,7 +15,7 @@ import { ThreadEvent } from './thread-event.entity';
   controllers: [LiveController],
   providers: [
     LiveEventBus,
-    LiveEventsReader,
+    LiveEventsRepository,
     LiveEventsWriter,
     StreamAuthGuard,
     StreamTokensService,
