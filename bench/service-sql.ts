@@ -2,8 +2,6 @@ import 'reflect-metadata';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { ConfigService } from '@nestjs/config';
 import type { DataSource, EntityManager } from 'typeorm';
-import { OrderLookup } from '../src/common/access/order-lookup';
-import { OrderAccessService } from '../src/common/access/order-party.guard';
 import { AccountsRepository } from '../src/common/auth/accounts.repository';
 import { AccountStatus } from '../src/common/auth/account-status';
 import type { AuthUser } from '../src/common/auth/roles';
@@ -15,6 +13,7 @@ import { LiveEventsWriter } from '../src/live/live-events.writer';
 import { UnitOfWork } from '../src/database/transaction-host';
 import { MessagesRepository } from '../src/messages/messages.repository';
 import { MessagesService } from '../src/messages/messages.service';
+import { OrderAccessService } from '../src/orders/order-access.guard';
 import { OrdersRepository } from '../src/orders/orders.repository';
 import { OrdersService } from '../src/orders/orders.service';
 import type { PaymentsService } from '../src/payments/payments.service';
@@ -100,7 +99,6 @@ const user = (id: number, admin = false): AuthUser => ({
   id,
   roles: admin ? ['USER', 'ADMIN'] : ['USER'],
 });
-const access = (ds: DataSource) => new OrderAccessService(new OrderLookup(ds));
 
 /**
  * The unit of work of the service, on the recording DataSource of the capture in progress:
@@ -122,6 +120,7 @@ const host = new TransactionHost({
 } as never);
 const writer = new LiveEventsWriter(new LiveEventsRepository(host));
 const uow = new UnitOfWork(host);
+const access = () => new OrderAccessService(new OrdersRepository(host));
 const orders = () => new OrdersService(new OrdersRepository(host), writer, uow);
 const messages = () => new MessagesService(new MessagesRepository(host), writer, uow);
 
@@ -134,20 +133,20 @@ export const serviceSql = {
     capture(userId, () => new AccountStatus(new AccountsRepository(host), noCache).current(userId)),
 
   getOrder: (userId: number, orderId: number) =>
-    capture(userId, (ds) => access(ds).check(user(userId), orderId, true)),
+    capture(userId, () => access().check(user(userId), orderId, true)),
 
   listOrders: (userId: number, cursor?: string) =>
     capture(userId, () => orders().list(user(userId), { limit: 50, cursor })),
 
   listMessages: (userId: number, orderId: number) =>
-    capture(userId, async (ds) => {
-      await access(ds).check(user(userId), orderId, true);
+    capture(userId, async () => {
+      await access().check(user(userId), orderId, true);
       await messages().list(orderId, { limit: 50 });
     }),
 
   postMessage: (userId: number, orderId: number, content: string) =>
-    capture(userId, async (ds) => {
-      await access(ds).check(user(userId), orderId, false);
+    capture(userId, async () => {
+      await access().check(user(userId), orderId, false);
       await messages().post(user(userId), orderId, content);
     }),
 

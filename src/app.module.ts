@@ -6,7 +6,6 @@ import { LoggerModule } from 'nestjs-pino';
 import { dataSourceOptions } from '../ormconfig';
 import { UnitOfWorkModule } from './database/transaction-host';
 import { AdminModule } from './admin/admin.module';
-import { AccessModule } from './common/access/access.module';
 import { AuthModule } from './common/auth/auth.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
@@ -68,7 +67,6 @@ export class AppModule {
         }),
         UnitOfWorkModule,
         AuthModule,
-        AccessModule,
         RateLimitModule,
         LiveModule,
         HealthModule,

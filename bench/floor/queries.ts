@@ -14,7 +14,7 @@ export interface Statement {
 /** AccountStatus.current(id): the token's account must be active; its roles are taken from it. */
 const CURRENT_ACCOUNT = 'SELECT roles FROM users WHERE id = $1 AND is_active';
 
-/** OrderLookup.find(id, viewer): the order, its open-dispute flag and the viewer's unread count. */
+/** OrdersRepository.findView(id, viewer): the order, its open-dispute flag and the viewer's unread count. */
 const ORDER_FOR_VIEWER = `SELECT o.id, o.buyer_id, o.seller_id,
   o.item_id, o.final_price_cents, o.status, o.created_at, o.updated_at,
   (SELECT true FROM disputes d WHERE d.order_id = o.id AND d.status = 'OPEN' LIMIT 1)

@@ -2,6 +2,10 @@ import { defineErrors } from '../common/errors/domain-error';
 
 export const DisputeErrors = defineErrors({
   DISPUTE_NOT_FOUND: { status: 404, meaning: 'The dispute does not exist.' },
+  DISPUTE_ACCESS_DENIED: {
+    status: 403,
+    meaning: "Only the parties to the dispute's order or an admin may do this.",
+  },
   DISPUTE_NONE_FOR_ORDER: { status: 404, meaning: 'The order has never had a dispute.' },
   DISPUTE_ORDER_NOT_FOUND: {
     status: 404,

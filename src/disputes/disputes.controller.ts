@@ -7,12 +7,8 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import {
-  CurrentDispute,
-  DisputeParty,
-  type DisputeAccess,
-} from '../common/access/dispute-party.guard';
-import { CurrentOrder, OrderParty, type OrderAccess } from '../common/access/order-party.guard';
+import { CurrentDispute, DisputeParty, type DisputeAccess } from './dispute-access.guard';
+import { CurrentOrder, OrderParty, type OrderAccess } from '../orders/order-access.guard';
 import { CurrentUser, Roles } from '../common/auth/auth.decorators';
 import type { AuthUser } from '../common/auth/roles';
 import { ApiErrors } from '../common/errors/api-errors.decorator';

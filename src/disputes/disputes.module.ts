@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AccessModule } from '../common/access/access.module';
-import { LiveModule } from '../live/live.module';
+import { LiveEventsModule } from '../live/live-events.module';
+import { OrdersModule } from '../orders/orders.module';
+import { DisputeAccessService, DisputePartyGuard } from './dispute-access.guard';
 import { PaymentsModule } from '../payments/payments.module';
 import { DisputeMessage } from './dispute-message.entity';
 import { Dispute } from './dispute.entity';
@@ -12,12 +13,12 @@ import { DisputesService } from './disputes.service';
 @Module({
   imports: [
     TypeOrmModule.forFeature([Dispute, DisputeMessage]),
-    AccessModule,
-    LiveModule,
     PaymentsModule,
+    OrdersModule,
+    LiveEventsModule,
   ],
   controllers: [DisputesController],
-  providers: [DisputesService, DisputesRepository],
-  exports: [DisputesService],
+  providers: [DisputesService, DisputesRepository, DisputeAccessService, DisputePartyGuard],
+  exports: [DisputesService, DisputeAccessService, DisputePartyGuard],
 })
 export class DisputesModule {}

@@ -131,6 +131,21 @@ export class DisputesRepository {
     return { ok: false, reason: orderFound ? 'NOT_PARTY' : 'ORDER_NOT_FOUND' };
   }
 
+  /** The dispute's order and its parties, for the access check. */
+  async partiesOf(
+    id: number,
+  ): Promise<{ orderId: number; status: DisputeStatus; buyerId: number; sellerId: number } | null> {
+    const rows: { order_id: number; status: DisputeStatus; buyer_id: number; seller_id: number }[] =
+      await this.db.tx.query(
+        `SELECT d.order_id, d.status, o.buyer_id, o.seller_id
+         FROM disputes d JOIN orders o ON o.id = d.order_id WHERE d.id = $1`,
+        [id],
+      );
+    if (!rows.length) return null;
+    const [r] = rows;
+    return { orderId: r.order_id, status: r.status, buyerId: r.buyer_id, sellerId: r.seller_id };
+  }
+
   async findById(id: number): Promise<DisputeRecord | null> {
     return (await this.disputes().where('d.id = :id', { id }).getRawOne<DisputeRecord>()) ?? null;
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../database/transaction-host';
-import type { DisputeAccess } from '../common/access/dispute-party.guard';
+import type { DisputeAccess } from './dispute-access.guard';
 import type { AuthUser } from '../common/auth/roles';
 import { fromCents, toCents } from '../common/money';
 import { idsAfter, idsBefore } from '../common/pagination/cursor';

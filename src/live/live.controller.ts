@@ -1,6 +1,5 @@
 import {
   applyDecorators,
-  BadRequestException,
   Body,
   Controller,
   Get,
@@ -26,14 +25,14 @@ import {
   CurrentDispute,
   DisputePartyGuard,
   type DisputeAccess,
-} from '../common/access/dispute-party.guard';
+} from '../disputes/dispute-access.guard';
 import {
   CurrentOrder,
   ORDER_PARTY,
   OrderPartyGuard,
   type OrderAccess,
   type OrderPartyOptions,
-} from '../common/access/order-party.guard';
+} from '../orders/order-access.guard';
 import { CurrentUser, Public } from '../common/auth/auth.decorators';
 import type { AuthUser } from '../common/auth/roles';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
@@ -45,6 +44,7 @@ import { LiveEventsRepository } from './live-events.repository';
 import type { StreamScope } from './live-events';
 import { STREAM_KIND, StreamAuthGuard, type StreamKind } from './stream-auth.guard';
 import { StreamTokensService } from './stream-tokens.service';
+import { LiveErrors } from './live.errors';
 
 /**
  * An event stream route: public to the global JWT guard (EventSource may authenticate with
@@ -85,7 +85,9 @@ const EventStream = (kind: StreamKind, description: string) =>
 /** Event ids are bigserial: any non-negative integer JavaScript holds exactly. */
 function parseEventId(value: unknown): number {
   if (typeof value === 'string' && /^\d{1,15}$/.test(value)) return Number(value);
-  throw new BadRequestException('Last-Event-ID must be the id of an event received earlier.');
+  throw LiveErrors.LAST_EVENT_ID_INVALID(
+    'Last-Event-ID must be the id of an event received earlier.',
+  );
 }
 
 @ApiTags('live events')

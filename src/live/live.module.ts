@@ -1,25 +1,15 @@
-import { Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { Module } from '@nestjs/common';
+import { DisputesModule } from '../disputes/disputes.module';
+import { OrdersModule } from '../orders/orders.module';
 import { LiveController } from './live.controller';
-import { LiveEventBus } from './live-event-bus';
-import { LiveEventsRepository } from './live-events.repository';
-import { LiveEventsWriter } from './live-events.writer';
+import { LiveEventsModule } from './live-events.module';
 import { StreamAuthGuard } from './stream-auth.guard';
 import { StreamTokensService } from './stream-tokens.service';
-import { ThreadEvent } from './thread-event.entity';
 
-/** Live order and dispute events: written with each change, streamed over SSE. */
-@Global()
+/** Live order and dispute events streamed over SSE, with the same party checks as the threads. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ThreadEvent])],
+  imports: [LiveEventsModule, OrdersModule, DisputesModule],
   controllers: [LiveController],
-  providers: [
-    LiveEventBus,
-    LiveEventsRepository,
-    LiveEventsWriter,
-    StreamAuthGuard,
-    StreamTokensService,
-  ],
-  exports: [LiveEventsWriter, LiveEventBus],
+  providers: [StreamAuthGuard, StreamTokensService],
 })
 export class LiveModule {}

@@ -1,16 +1,11 @@
-import {
-  CanActivate,
-  ExecutionContext,
-  ForbiddenException,
-  Injectable,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { FastifyRequest } from 'fastify';
 import { AccountStatus } from '../common/auth/account-status';
 import type { AuthUser } from '../common/auth/roles';
 import { authUserFrom, type TokenClaims } from '../common/auth/token-claims';
+import { AuthErrors } from '../common/auth/auth.errors';
 
 export const STREAM_KIND = 'echo:streamKind';
 export type StreamKind = 'order' | 'dispute' | 'user';
@@ -45,12 +40,14 @@ export class StreamAuthGuard implements CanActivate {
       if (!user) throw this.unauthorized();
       const id = kind === 'user' ? user.id : (request.params as Record<string, string>).id;
       if (claims.scope !== `${kind}:${id}`) {
-        throw new ForbiddenException('This stream token was issued for another stream.');
+        throw AuthErrors.STREAM_TOKEN_WRONG_STREAM(
+          'This stream token was issued for another stream.',
+        );
       }
       request.user = await this.active(user);
       return true;
     }
-    throw new UnauthorizedException(
+    throw AuthErrors.TOKEN_MISSING(
       'Send "Authorization: Bearer <token>", or ?token= from POST /users/me/stream-tokens.',
     );
   }
@@ -77,7 +74,7 @@ export class StreamAuthGuard implements CanActivate {
   }
 
   private unauthorized() {
-    return new UnauthorizedException(
+    return AuthErrors.STREAM_TOKEN_INVALID(
       'The token is invalid or has expired; stream tokens live 60 seconds, so ask for a new one.',
     );
   }

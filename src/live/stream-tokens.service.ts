@@ -1,11 +1,12 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
-import { DisputeAccessService } from '../common/access/dispute-party.guard';
-import { OrderAccessService } from '../common/access/order-party.guard';
+import { DisputeAccessService } from '../disputes/dispute-access.guard';
+import { OrderAccessService } from '../orders/order-access.guard';
 import type { AuthUser } from '../common/auth/roles';
 import type { EnvironmentVariables } from '../config/env.validation';
 import type { StreamTokenRequestDto, StreamTokenResponse } from './dto/stream-token.dto';
+import { LiveErrors } from './live.errors';
 
 const LIFETIME_SECONDS = 60;
 
@@ -25,7 +26,9 @@ export class StreamTokensService {
 
   async issue(user: AuthUser, dto: StreamTokenRequestDto): Promise<StreamTokenResponse> {
     if (dto.orderId !== undefined && dto.disputeId !== undefined) {
-      throw new BadRequestException('Ask for one stream: send orderId or disputeId, not both.');
+      throw LiveErrors.STREAM_TOKEN_ONE_STREAM(
+        'Ask for one stream: send orderId or disputeId, not both.',
+      );
     }
     let scope: string;
     let path: string;

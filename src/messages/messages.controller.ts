@@ -7,7 +7,7 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentOrder, OrderParty, type OrderAccess } from '../common/access/order-party.guard';
+import { CurrentOrder, OrderParty, type OrderAccess } from '../orders/order-access.guard';
 import { CurrentUser } from '../common/auth/auth.decorators';
 import type { AuthUser } from '../common/auth/roles';
 import { ApiErrors } from '../common/errors/api-errors.decorator';

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { LiveEventsModule } from '../live/live-events.module';
+import { OrdersModule } from '../orders/orders.module';
 import { OrderMessageRead } from './order-message-read.entity';
 import { OrderMessage } from './order-message.entity';
 import { MessagesController } from './messages.controller';
@@ -7,7 +9,11 @@ import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OrderMessage, OrderMessageRead])],
+  imports: [
+    TypeOrmModule.forFeature([OrderMessage, OrderMessageRead]),
+    LiveEventsModule,
+    OrdersModule,
+  ],
   controllers: [MessagesController],
   providers: [MessagesService, MessagesRepository],
 })

@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Res, UnauthorizedException } from '@nestjs/common';
+import { Controller, Get, Headers, Res } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -7,6 +7,7 @@ import { Public } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
 import type { EnvironmentVariables } from '../config/env.validation';
 import { MetricsService } from './metrics.service';
+import { AuthErrors } from '../common/auth/auth.errors';
 
 const same = (a: string, b: string) =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
@@ -38,7 +39,9 @@ export class MetricsController {
   ): Promise<void> {
     const token = this.config.get('METRICS_TOKEN', { infer: true });
     if (token && !same(authorization ?? '', `Bearer ${token}`)) {
-      throw new UnauthorizedException('Send the metrics token as "Authorization: Bearer <token>".');
+      throw AuthErrors.METRICS_TOKEN_REQUIRED(
+        'Send the metrics token as "Authorization: Bearer <token>".',
+      );
     }
     const body = await this.metrics.registry.metrics();
     void reply.header('content-type', this.metrics.registry.contentType).send(body);

@@ -1,6 +1,11 @@
 import { defineErrors } from '../common/errors/domain-error';
 
 export const OrderErrors = defineErrors({
+  ORDER_NOT_FOUND: { status: 404, meaning: 'The order does not exist.' },
+  ORDER_PARTY_REQUIRED: {
+    status: 403,
+    meaning: 'Only the buyer, the seller (or, where the route allows it, an admin) may do this.',
+  },
   ORDER_ITEM_NOT_FOUND: { status: 404, meaning: 'The listing to order does not exist.' },
   ORDER_OWN_LISTING: { status: 400, meaning: 'A creator cannot order their own listing.' },
   ORDER_PRICE_REQUIRED: {

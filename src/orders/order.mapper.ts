@@ -1,8 +1,8 @@
-import type { OrderRecord } from '../common/access/order-lookup';
+import type { OrderView } from './orders.repository';
 import { fromCents } from '../common/money';
 import type { OrderResponse } from './dto/order.dto';
 
-export const toOrderResponse = (o: OrderRecord): OrderResponse => ({
+export const toOrderResponse = (o: OrderView): OrderResponse => ({
   id: o.id,
   buyerId: o.buyerId,
   sellerId: o.sellerId,

@@ -1,18 +1,70 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import {
-  orderColumns,
-  toOrderRecord,
-  type OrderRecord,
-  type OrderRow,
-} from '../common/access/order-lookup';
 import type { OrderStatus } from './order-status';
 
-export type { OrderRecord as OrderView };
+/** An order as the API shows it, read in one query with its open-dispute flag. */
+export interface OrderView {
+  id: number;
+  buyerId: number;
+  sellerId: number;
+  itemId: number;
+  finalPriceCents: number;
+  status: OrderStatus;
+  hasOpenDispute: boolean;
+  /** Messages from the other side the viewer has not marked read. */
+  unreadCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * The select list that every order read shares, so they all map with `toOrderView`.
+ * `viewer` is the SQL parameter holding the caller's id, for the unread count. Each part is
+ * one index probe per row: the open-dispute check is a LIMIT 1 subquery rather than EXISTS,
+ * which PostgreSQL would turn into a hash of every open dispute on the platform for a list.
+ */
+const orderColumns = (viewer: string | null) => `o.id, o.buyer_id, o.seller_id,
+  o.item_id, o.final_price_cents, o.status, o.created_at, o.updated_at,
+  (SELECT true FROM disputes d WHERE d.order_id = o.id AND d.status = 'OPEN' LIMIT 1)
+    IS NOT NULL AS has_open_dispute,
+  ${
+    viewer === null
+      ? '0'
+      : `(SELECT count(*) FROM order_messages m
+          WHERE m.order_id = o.id AND m.sender_id <> ${viewer}
+            AND m.id > COALESCE((SELECT r.last_read_message_id FROM order_message_reads r
+                                 WHERE r.order_id = o.id AND r.user_id = ${viewer}), 0))::int`
+  } AS unread_count`;
+
+interface OrderRow {
+  id: number;
+  buyer_id: number;
+  seller_id: number;
+  item_id: number;
+  final_price_cents: number;
+  status: OrderStatus;
+  has_open_dispute: boolean;
+  unread_count: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toOrderView = (r: OrderRow): OrderView => ({
+  id: r.id,
+  buyerId: r.buyer_id,
+  sellerId: r.seller_id,
+  itemId: r.item_id,
+  finalPriceCents: r.final_price_cents,
+  status: r.status,
+  hasOpenDispute: r.has_open_dispute,
+  unreadCount: r.unread_count,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
 
 export type CreateOrderResult =
-  | { ok: true; order: OrderRecord }
+  | { ok: true; order: OrderView }
   | { ok: false; reason: 'ITEM_NOT_FOUND' | 'OWN_ITEM' | 'NO_PRICE' };
 
 export interface OrderHistoryEntry {
@@ -34,6 +86,15 @@ interface CreateRow {
 @Injectable()
 export class OrdersRepository {
   constructor(private readonly db: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  /** The order, with its unread count for `viewerId` when one is given. */
+  async findView(id: number, viewerId?: number): Promise<OrderView | null> {
+    const rows: OrderRow[] = await this.db.tx.query(
+      `SELECT ${orderColumns(viewerId === undefined ? null : '$2')} FROM orders o WHERE o.id = $1`,
+      viewerId === undefined ? [id] : [id, viewerId],
+    );
+    return rows.length ? toOrderView(rows[0]) : null;
+  }
 
   /**
    * One statement creates the order and its first history row, so both exist or neither does.
@@ -74,7 +135,7 @@ export class OrdersRepository {
     if (!order) return { ok: false, reason: 'NO_PRICE' };
     return {
       ok: true,
-      order: toOrderRecord({
+      order: toOrderView({
         ...order,
         created_at: new Date(order.created_at),
         updated_at: new Date(order.updated_at),
@@ -89,7 +150,7 @@ export class OrdersRepository {
   async listFor(
     userId: number,
     filter: { side?: 'buyer' | 'seller'; status?: OrderStatus; beforeId?: number; limit: number },
-  ): Promise<OrderRecord[]> {
+  ): Promise<OrderView[]> {
     const params: unknown[] = [userId, filter.limit];
     let where = '';
     if (filter.status) {
@@ -111,7 +172,7 @@ export class OrdersRepository {
           : `SELECT * FROM ((${side('buyer_id')}) UNION ALL (${side('seller_id')})) AS mine
              ORDER BY id DESC LIMIT $2`;
     const rows: OrderRow[] = await this.db.tx.query(sql, params);
-    return rows.map(toOrderRecord);
+    return rows.map(toOrderView);
   }
 
   /**
@@ -124,7 +185,7 @@ export class OrdersRepository {
     from: OrderStatus,
     to: OrderStatus,
     byUserId: number,
-  ): Promise<OrderRecord | null> {
+  ): Promise<OrderView | null> {
     const rows: OrderRow[] = await this.db.tx.query(
       `WITH changed AS (
          UPDATE orders SET status = $3, updated_at = now()
@@ -137,7 +198,7 @@ export class OrdersRepository {
        SELECT ${orderColumns('$4')} FROM changed o`,
       [orderId, from, to, byUserId],
     );
-    return rows.length ? toOrderRecord(rows[0]) : null;
+    return rows.length ? toOrderView(rows[0]) : null;
   }
 
   /** Status changes oldest first, after the history row `afterId`. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../database/transaction-host';
-import type { OrderRecord } from '../common/access/order-lookup';
-import type { OrderAccess } from '../common/access/order-party.guard';
+import type { OrderView } from './orders.repository';
+import type { OrderAccess } from './order-access.guard';
 import type { AuthUser } from '../common/auth/roles';
 import { toCents } from '../common/money';
 import { decodeIdCursor, idsAfter } from '../common/pagination/cursor';
@@ -96,7 +96,7 @@ export class OrdersService {
     }));
   }
 
-  view(order: OrderRecord): OrderResponse {
+  view(order: OrderView): OrderResponse {
     return toOrderResponse(order);
   }
 }

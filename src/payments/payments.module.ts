@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AccessModule } from '../common/access/access.module';
+import { OrdersModule } from '../orders/orders.module';
 import { PaymentSettings } from './payment-settings.entity';
 import { Payment } from './payment.entity';
 import { PaymentsController } from './payments.controller';
@@ -11,7 +11,7 @@ import { StripeEventsRepository } from './stripe-events.repository';
 import { StripeWebhookService } from './stripe-webhook.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Payment, PaymentSettings, StripeEvent]), AccessModule],
+  imports: [TypeOrmModule.forFeature([Payment, PaymentSettings, StripeEvent]), OrdersModule],
   controllers: [PaymentsController],
   providers: [PaymentsService, PaymentsRepository, StripeEventsRepository, StripeWebhookService],
   exports: [PaymentsService],

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OrdersModule } from '../orders/orders.module';
 import { Review } from './review.entity';
 import { ReviewsController } from './reviews.controller';
 import { ReviewsRepository } from './reviews.repository';
@@ -7,7 +8,7 @@ import { ReviewsService } from './reviews.service';
 import { UserRating } from './user-rating.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Review, UserRating])],
+  imports: [TypeOrmModule.forFeature([Review, UserRating]), OrdersModule],
   controllers: [ReviewsController],
   providers: [ReviewsService, ReviewsRepository],
 })

@@ -883,6 +883,7 @@ export interface components {
      *     | `BODY_TOO_LARGE` | 413 | The body is larger than BODY_LIMIT_BYTES. |
      *     | `CANNOT_DEACTIVATE_SELF` | 409 | An admin cannot deactivate their own account. |
      *     | `CONFLICT` | 409 | The request conflicts with the current state. |
+     *     | `DISPUTE_ACCESS_DENIED` | 403 | Only the parties to the dispute's order or an admin may do this. |
      *     | `DISPUTE_ALREADY_OPEN` | 409 | The order already has an OPEN dispute; continue in its thread. |
      *     | `DISPUTE_NONE_FOR_ORDER` | 404 | The order has never had a dispute. |
      *     | `DISPUTE_NOT_FOUND` | 404 | The dispute does not exist. |
@@ -907,11 +908,15 @@ export interface components {
      *     | `ITEM_NOT_FOUND` | 404 | The listing does not exist (or was deleted). |
      *     | `ITEM_OWNER_REQUIRED` | 403 | Only the creator of the listing or an admin may change it. |
      *     | `LAST_ADMIN` | 409 | The only admin cannot lose the ADMIN role; make another user an admin first. |
+     *     | `LAST_EVENT_ID_INVALID` | 400 | Last-Event-ID (or ?lastEventId) is not the id of an event. |
+     *     | `METRICS_TOKEN_REQUIRED` | 401 | GET /metrics needs the METRICS_TOKEN as a bearer token. |
      *     | `NOT_FOUND` | 404 | The resource does not exist. |
      *     | `ORDER_ALREADY_IN_STATUS` | 409 | The order already has that status. |
      *     | `ORDER_CHANGED_CONCURRENTLY` | 409 | The order changed while the request was handled; reload it and retry. |
      *     | `ORDER_ITEM_NOT_FOUND` | 404 | The listing to order does not exist. |
+     *     | `ORDER_NOT_FOUND` | 404 | The order does not exist. |
      *     | `ORDER_OWN_LISTING` | 400 | A creator cannot order their own listing. |
+     *     | `ORDER_PARTY_REQUIRED` | 403 | Only the buyer, the seller (or, where the route allows it, an admin) may do this. |
      *     | `ORDER_PRICE_REQUIRED` | 400 | finalPrice is required because the listing has no basePrice. |
      *     | `ORDER_THREAD_CLOSED` | 409 | The order is CANCELLED; its thread takes no more messages. |
      *     | `ORDER_TRANSITION_FORBIDDEN` | 403 | The change is allowed, but not to this party (e.g. only the seller starts work). |
@@ -928,12 +933,18 @@ export interface components {
      *     | `REVIEW_ORDER_NOT_COMPLETED` | 409 | The order is not COMPLETED yet (or was cancelled); only a COMPLETED order is reviewed. |
      *     | `REVIEW_ORDER_NOT_FOUND` | 404 | The order to review does not exist. |
      *     | `REVIEW_USER_NOT_FOUND` | 404 | The user whose rating was asked for does not exist. |
+     *     | `ROLE_REQUIRED` | 403 | The route needs a role the caller does not hold. |
      *     | `ROUTE_NOT_FOUND` | 404 | No route has this method and path. |
      *     | `SERVICE_UNAVAILABLE` | 503 | The database is unreachable, a dependency is not configured, or the server is stopping. |
+     *     | `STREAM_TOKEN_INVALID` | 401 | The stream token is malformed or expired (they live 60 seconds). |
+     *     | `STREAM_TOKEN_ONE_STREAM` | 400 | A stream token is for one stream: orderId or disputeId, not both. |
+     *     | `STREAM_TOKEN_WRONG_STREAM` | 403 | The stream token was issued for another stream. |
      *     | `STRIPE_EVENT_MALFORMED` | 400 | The signed body is not a Stripe event: it has no id or no type. |
      *     | `STRIPE_SIGNATURE_INVALID` | 400 | The Stripe-Signature does not match the body and the secret, or it is too old. |
      *     | `STRIPE_SIGNATURE_MISSING` | 400 | A Stripe event came without its body or without a Stripe-Signature header. |
      *     | `STRIPE_WEBHOOK_NOT_CONFIGURED` | 503 | Stripe webhooks are not configured on this server (STRIPE_WEBHOOK_SECRET is unset). |
+     *     | `TOKEN_INVALID` | 401 | The bearer token is malformed, tampered or expired. |
+     *     | `TOKEN_MISSING` | 401 | The route needs a bearer token and none was sent. |
      *     | `UNAUTHENTICATED` | 401 | No bearer token, or one that is invalid or expired. |
      *     | `UNSUPPORTED_MEDIA_TYPE` | 415 | The body is not JSON. |
      *     | `USER_NOT_FOUND` | 404 | The user does not exist. |
@@ -965,6 +976,7 @@ export interface components {
         | 'BODY_TOO_LARGE'
         | 'CANNOT_DEACTIVATE_SELF'
         | 'CONFLICT'
+        | 'DISPUTE_ACCESS_DENIED'
         | 'DISPUTE_ALREADY_OPEN'
         | 'DISPUTE_NONE_FOR_ORDER'
         | 'DISPUTE_NOT_FOUND'
@@ -989,11 +1001,15 @@ export interface components {
         | 'ITEM_NOT_FOUND'
         | 'ITEM_OWNER_REQUIRED'
         | 'LAST_ADMIN'
+        | 'LAST_EVENT_ID_INVALID'
+        | 'METRICS_TOKEN_REQUIRED'
         | 'NOT_FOUND'
         | 'ORDER_ALREADY_IN_STATUS'
         | 'ORDER_CHANGED_CONCURRENTLY'
         | 'ORDER_ITEM_NOT_FOUND'
+        | 'ORDER_NOT_FOUND'
         | 'ORDER_OWN_LISTING'
+        | 'ORDER_PARTY_REQUIRED'
         | 'ORDER_PRICE_REQUIRED'
         | 'ORDER_THREAD_CLOSED'
         | 'ORDER_TRANSITION_FORBIDDEN'
@@ -1010,12 +1026,18 @@ export interface components {
         | 'REVIEW_ORDER_NOT_COMPLETED'
         | 'REVIEW_ORDER_NOT_FOUND'
         | 'REVIEW_USER_NOT_FOUND'
+        | 'ROLE_REQUIRED'
         | 'ROUTE_NOT_FOUND'
         | 'SERVICE_UNAVAILABLE'
+        | 'STREAM_TOKEN_INVALID'
+        | 'STREAM_TOKEN_ONE_STREAM'
+        | 'STREAM_TOKEN_WRONG_STREAM'
         | 'STRIPE_EVENT_MALFORMED'
         | 'STRIPE_SIGNATURE_INVALID'
         | 'STRIPE_SIGNATURE_MISSING'
         | 'STRIPE_WEBHOOK_NOT_CONFIGURED'
+        | 'TOKEN_INVALID'
+        | 'TOKEN_MISSING'
         | 'UNAUTHENTICATED'
         | 'UNSUPPORTED_MEDIA_TYPE'
         | 'USER_NOT_FOUND'

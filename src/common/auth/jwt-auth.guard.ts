@@ -1,4 +1,4 @@
-import { ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
@@ -49,11 +49,13 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (err || !user) {
       const request = context.switchToHttp().getRequest<FastifyRequest>();
       const header = request.headers.authorization;
-      throw new UnauthorizedException(
-        header
-          ? 'The bearer token is invalid or has expired; log in again to get a new one.'
-          : 'This route needs a bearer token: send "Authorization: Bearer <token>" from /users/login.',
-      );
+      throw header
+        ? AuthErrors.TOKEN_INVALID(
+            'The bearer token is invalid or has expired; log in again to get a new one.',
+          )
+        : AuthErrors.TOKEN_MISSING(
+            'This route needs a bearer token: send "Authorization: Bearer <token>" from /users/login.',
+          );
     }
     return user;
   }

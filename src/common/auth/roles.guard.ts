@@ -1,8 +1,9 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { REQUIRED_ROLES } from './auth.decorators';
 import type { AuthUser, Role } from './roles';
+import { AuthErrors } from './auth.errors';
 
 /** Global guard, after JwtAuthGuard: enforces @Roles(...) where a route declares it. */
 @Injectable()
@@ -17,6 +18,8 @@ export class RolesGuard implements CanActivate {
     if (!required || required.length === 0) return true;
     const user = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>().user;
     if (user && required.some((role) => user.roles.includes(role))) return true;
-    throw new ForbiddenException(`Only users with the ${required.join(' or ')} role may do this.`);
+    throw AuthErrors.ROLE_REQUIRED(
+      `Only users with the ${required.join(' or ')} role may do this.`,
+    );
   }
 }

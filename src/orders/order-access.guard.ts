@@ -3,21 +3,20 @@ import {
   CanActivate,
   createParamDecorator,
   ExecutionContext,
-  ForbiddenException,
   Injectable,
-  NotFoundException,
   SetMetadata,
   UseGuards,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { isAdmin, type AuthUser } from '../auth/roles';
-import { parseId } from '../parse-id.pipe';
-import { OrderLookup, type OrderRecord } from './order-lookup';
+import { isAdmin, type AuthUser } from '../common/auth/roles';
+import { parseId } from '../common/parse-id.pipe';
+import { OrderErrors } from './order.errors';
+import { OrdersRepository, type OrderView } from './orders.repository';
 
 /** Who the caller is to the order a route is about. */
 export interface OrderAccess {
-  order: OrderRecord;
+  order: OrderView;
   isBuyer: boolean;
   isSeller: boolean;
   isAdmin: boolean;
@@ -36,11 +35,11 @@ type RequestWithAccess = FastifyRequest & { user?: AuthUser; orderAccess?: Order
 /** Loads an order and checks the caller's relation to it: 404 when missing, 403 for others. */
 @Injectable()
 export class OrderAccessService {
-  constructor(private readonly orders: OrderLookup) {}
+  constructor(private readonly orders: OrdersRepository) {}
 
   async check(user: AuthUser, orderId: number, allowAdmin: boolean): Promise<OrderAccess> {
-    const order = await this.orders.find(orderId, user.id);
-    if (!order) throw new NotFoundException(`Order ${orderId} does not exist.`);
+    const order = await this.orders.findView(orderId, user.id);
+    if (!order) throw OrderErrors.ORDER_NOT_FOUND(`Order ${orderId} does not exist.`);
     const access: OrderAccess = {
       order,
       isBuyer: order.buyerId === user.id,
@@ -49,7 +48,7 @@ export class OrderAccessService {
     };
     const isParty = access.isBuyer || access.isSeller;
     if (!isParty && !(allowAdmin && access.isAdmin)) {
-      throw new ForbiddenException(
+      throw OrderErrors.ORDER_PARTY_REQUIRED(
         allowAdmin
           ? 'Only the buyer, the seller or an admin may do this on this order.'
           : 'Only the buyer or the seller of this order may do this.',

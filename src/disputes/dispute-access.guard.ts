@@ -3,17 +3,15 @@ import {
   CanActivate,
   createParamDecorator,
   ExecutionContext,
-  ForbiddenException,
   Injectable,
-  NotFoundException,
   UseGuards,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
-import type { DisputeStatus } from '../../disputes/dispute.entity';
-import { isAdmin, type AuthUser } from '../auth/roles';
-import { parseId } from '../parse-id.pipe';
+import { isAdmin, type AuthUser } from '../common/auth/roles';
+import { parseId } from '../common/parse-id.pipe';
+import type { DisputeStatus } from './dispute.entity';
+import { DisputeErrors } from './dispute.errors';
+import { DisputesRepository } from './disputes.repository';
 
 /** A dispute and the parties of its order, as the access check sees them. */
 export interface DisputeAccess {
@@ -29,26 +27,22 @@ type RequestWithAccess = FastifyRequest & { user?: AuthUser; disputeAccess?: Dis
 /** Loads a dispute with its order's parties: 404 when missing, 403 for anyone else. */
 @Injectable()
 export class DisputeAccessService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly disputes: DisputesRepository) {}
 
   async check(user: AuthUser, id: number): Promise<DisputeAccess> {
-    const rows: { order_id: number; status: DisputeStatus; buyer_id: number; seller_id: number }[] =
-      await this.dataSource.query(
-        `SELECT d.order_id, d.status, o.buyer_id, o.seller_id
-         FROM disputes d JOIN orders o ON o.id = d.order_id WHERE d.id = $1`,
-        [id],
-      );
-    if (!rows.length) throw new NotFoundException(`Dispute ${id} does not exist.`);
-    const row = rows[0];
+    const row = await this.disputes.partiesOf(id);
+    if (!row) throw DisputeErrors.DISPUTE_NOT_FOUND(`Dispute ${id} does not exist.`);
     const access: DisputeAccess = {
       disputeId: id,
-      orderId: row.order_id,
+      orderId: row.orderId,
       status: row.status,
-      isParty: row.buyer_id === user.id || row.seller_id === user.id,
+      isParty: row.buyerId === user.id || row.sellerId === user.id,
       isAdmin: isAdmin(user),
     };
     if (!access.isParty && !access.isAdmin) {
-      throw new ForbiddenException('Only the parties to this dispute or an admin may do this.');
+      throw DisputeErrors.DISPUTE_ACCESS_DENIED(
+        'Only the parties to this dispute or an admin may do this.',
+      );
     }
     return access;
   }
