@@ -2,14 +2,25 @@ import 'reflect-metadata';
 import type { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { validateEnv, type EnvironmentVariables } from './src/config/env.validation';
 import { SnakeNamingStrategy } from './src/database/snake-naming.strategy';
+
+/** The pool settings of the environment (validated once, by the caller). */
+export type PoolSettings = Pick<
+  EnvironmentVariables,
+  'DB_POOL_SIZE' | 'DB_CONNECT_TIMEOUT_MS' | 'DB_STATEMENT_TIMEOUT_MS'
+>;
 
 /**
  * The one description of ECHO's database, used by the app (through TypeOrmModule), by the
  * scripts under scripts/ and by the TypeORM CLI. Entities and migrations are found by glob so
  * that the same file works from TypeScript sources (tests) and from the compiled dist/.
  */
-export function dataSourceOptions(url: string, overrides: Partial<DataSourceOptions> = {}) {
+export function dataSourceOptions(
+  url: string,
+  pool: PoolSettings,
+  overrides: Partial<DataSourceOptions> = {},
+) {
   return {
     type: 'postgres',
     url,
@@ -21,11 +32,11 @@ export function dataSourceOptions(url: string, overrides: Partial<DataSourceOpti
     synchronize: false,
     migrationsRun: false,
     extra: {
-      max: Number(process.env.DB_POOL_SIZE ?? 10),
+      max: pool.DB_POOL_SIZE,
       // A request waits at most this long for a free connection, then fails fast (503).
-      connectionTimeoutMillis: Number(process.env.DB_CONNECT_TIMEOUT_MS ?? 3_000),
+      connectionTimeoutMillis: pool.DB_CONNECT_TIMEOUT_MS,
       // Statements must not hang a request forever; a stuck query fails and is reported.
-      statement_timeout: Number(process.env.DB_STATEMENT_TIMEOUT_MS ?? 30_000),
+      statement_timeout: pool.DB_STATEMENT_TIMEOUT_MS,
       // pg-pool hands a new connection to TypeORM with no 'error' listener until TypeORM's own is
       // attached a tick later. A server that kills the session right as it starts (failover,
       // pg_terminate_backend) sends the FATAL error with the ready message; emitted with no
@@ -42,6 +53,7 @@ export function dataSourceOptions(url: string, overrides: Partial<DataSourceOpti
  * `migration:*` set DATABASE_URL (starting the embedded database when none is configured)
  * before they call the CLI.
  */
+const cliEnv = validateEnv(process.env);
 export default new DataSource(
-  dataSourceOptions(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'),
+  dataSourceOptions(cliEnv.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', cliEnv),
 );

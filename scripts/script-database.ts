@@ -13,7 +13,7 @@ export async function withMigratedDatabase<T>(run: (ds: DataSource) => Promise<T
   const database = await resolveDatabase(env);
   try {
     await migrate(database.url);
-    const ds = await new DataSource(dataSourceOptions(database.url)).initialize();
+    const ds = await new DataSource(dataSourceOptions(database.url, env)).initialize();
     try {
       return await run(ds);
     } finally {

@@ -13,7 +13,7 @@ import { IdempotencyRepository } from './common/idempotency/idempotency.reposito
 import { PaginationInterceptor } from './common/pagination/pagination.interceptor';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { requestIdFor } from './common/request-id';
-import { validateEnv, type EnvironmentVariables } from './config/env.validation';
+import type { EnvironmentVariables } from './config/env.validation';
 import { DisputesModule } from './disputes/disputes.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
@@ -31,16 +31,19 @@ import { VenuesModule } from './venues/venues.module';
 export interface AppOptions {
   /** The database to use (DATABASE_URL or the embedded one, resolved by the caller). */
   databaseUrl: string;
+  /** The environment, validated once at boot. */
+  env: EnvironmentVariables;
 }
 
 @Module({})
 export class AppModule {
   static forRoot(options: AppOptions): DynamicModule {
-    const env = validateEnv(process.env);
+    const { env } = options;
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot({ isGlobal: true, validate: validateEnv, ignoreEnvFile: true }),
+        // The environment was validated once, at boot; ConfigService serves that typed result.
+        ConfigModule.forRoot({ isGlobal: true, validate: () => env, ignoreEnvFile: true }),
         LoggerModule.forRootAsync({
           inject: [ConfigService],
           useFactory: (config: ConfigService<EnvironmentVariables, true>) => ({
@@ -62,7 +65,7 @@ export class AppModule {
           }),
         }),
         TypeOrmModule.forRoot({
-          ...dataSourceOptions(options.databaseUrl),
+          ...dataSourceOptions(options.databaseUrl, env),
           autoLoadEntities: true,
         }),
         UnitOfWorkModule,

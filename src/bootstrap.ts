@@ -16,7 +16,12 @@ import { errorResponseObject } from './common/errors/api-errors.decorator';
 import { errorCatalogue } from './common/errors/domain-error';
 import { requestIdFor } from './common/request-id';
 import { EchoValidationPipe } from './common/validation.pipe';
-import { corsOrigins, docsEnabled, validateEnv } from './config/env.validation';
+import {
+  corsOrigins,
+  docsEnabled,
+  validateEnv,
+  type EnvironmentVariables,
+} from './config/env.validation';
 import helmet from '@fastify/helmet';
 import type { IncomingMessage, Server } from 'node:http';
 
@@ -24,8 +29,11 @@ import type { IncomingMessage, Server } from 'node:http';
  * Builds the configured application, shared by `main.ts` and the e2e tests so that tests run
  * exactly what production runs: Fastify, the global pipe, prefix, error shape and Swagger.
  */
-export async function createApp(options: AppOptions): Promise<NestFastifyApplication> {
-  const env = validateEnv(process.env);
+export async function createApp(
+  options: Omit<AppOptions, 'env'> & { env?: EnvironmentVariables },
+): Promise<NestFastifyApplication> {
+  // Validated once per boot: by main.ts, which passes it, or here for tests and scripts.
+  const env = options.env ?? validateEnv(process.env);
   const adapter = new FastifyAdapter({
     bodyLimit: env.BODY_LIMIT_BYTES,
     genReqId: (req: IncomingMessage) => requestIdFor(req),
@@ -33,7 +41,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(options),
+    AppModule.forRoot({ ...options, env }),
     adapter,
     // rawBody: Stripe signatures are computed over the exact bytes received.
     { bufferLogs: true, rawBody: true },

@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const env = validateEnv(process.env);
   const database = await resolveDatabase(env);
   await migrate(database.url);
-  const app = await createApp({ databaseUrl: database.url });
+  const app = await createApp({ databaseUrl: database.url, env });
   await app.listen({ port: env.PORT, host: env.HOST });
 
   const url = `http://localhost:${env.PORT}${env.API_PREFIX}`;

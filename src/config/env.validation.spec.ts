@@ -14,6 +14,8 @@ describe('validateEnv', () => {
       LOG_LEVEL: 'info',
       BODY_LIMIT_BYTES: 1024 * 1024,
       DB_POOL_SIZE: 10,
+      DB_CONNECT_TIMEOUT_MS: 3_000,
+      DB_STATEMENT_TIMEOUT_MS: 30_000,
       SSE_HEARTBEAT_MS: 15_000,
       AUTH_CACHE_MS: 5_000,
       RATE_LIMIT_STORE: 'memory',

@@ -78,6 +78,22 @@ export class EnvironmentVariables {
   @Max(500)
   DB_POOL_SIZE = 10;
 
+  /** Longest wait for a pooled connection before the request fails with 503. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DB_CONNECT_TIMEOUT_MS = 3_000;
+
+  /** A statement running longer is cancelled (0: no limit). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  DB_STATEMENT_TIMEOUT_MS = 30_000;
+
   @IsOptional()
   @IsString()
   ADMIN_EMAIL?: string;

@@ -1,3 +1,4 @@
+import { validateEnv } from '../../src/config/env.validation';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../ormconfig';
 import { cloneTemplate } from '../support/databases';
@@ -8,7 +9,7 @@ describe('migrations', () => {
   let ds: DataSource;
   beforeAll(async () => {
     db = await cloneTemplate();
-    ds = await new DataSource(dataSourceOptions(db.url)).initialize();
+    ds = await new DataSource(dataSourceOptions(db.url, validateEnv(process.env))).initialize();
   });
   afterAll(async () => {
     await ds.destroy();

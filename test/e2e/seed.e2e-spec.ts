@@ -1,3 +1,4 @@
+import { validateEnv } from '../../src/config/env.validation';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../ormconfig';
 import { seed } from '../../scripts/demo-data';
@@ -8,7 +9,9 @@ import { startTestApp } from '../support/test-app';
 describe('demo data (npm run seed)', () => {
   it('fills a believable marketplace that the API serves', async () => {
     const db = await cloneTemplate();
-    const ds = await new DataSource(dataSourceOptions(db.url)).initialize();
+    const ds = await new DataSource(
+      dataSourceOptions(db.url, validateEnv(process.env)),
+    ).initialize();
     try {
       expect(await seed(ds)).toMatch(/buyer@echo\.test/);
       expect(await seed(ds)).toBe('The demo data is already there.');
