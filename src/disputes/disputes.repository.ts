@@ -196,13 +196,15 @@ export class DisputesRepository {
    * status is written into the SQL, not bound, so that the partial index disputes_open_id_idx
    * matches however the statement is planned.
    */
+  // Written out rather than built: the admin queue is a benchmark scenario whose statement
+  // bench/ records and EXPLAINs, which needs it to reach the EntityManager's query(). The
+  // status is a literal so that the partial index of OPEN disputes serves it in any plan.
   openQueue(afterId: number, limit: number): Promise<DisputeRecord[]> {
-    return this.disputes()
-      .where(`d.status = '${DISPUTE_PROCESS.resolve.from}'`)
-      .andWhere('d.id > :afterId', { afterId })
-      .orderBy('d.id', 'ASC')
-      .limit(limit)
-      .getRawMany<DisputeRecord>();
+    return this.db.tx.query(
+      `SELECT ${DISPUTE_COLUMNS} FROM disputes d JOIN users u ON u.id = d.created_by_user_id
+       WHERE d.status = '${DISPUTE_PROCESS.resolve.from}' AND d.id > $1 ORDER BY d.id LIMIT $2`,
+      [afterId, limit],
+    );
   }
 
   /** Every dispute, newest first, below the keyset cursor `beforeId`. */
