@@ -6,6 +6,7 @@ import { isUniqueViolation } from '../common/errors/pg-errors';
 import { DisputeMessage } from './dispute-message.entity';
 import { DISPUTE_PROCESS } from './dispute-process';
 import { Dispute, type DisputeStatus } from './dispute.entity';
+import { selectFields, selectList } from '../database/select-list';
 
 /** A dispute as the API shows it, with its creator's username. */
 export interface DisputeRecord {
@@ -66,23 +67,8 @@ const MESSAGE_FIELDS: Record<keyof DisputeMessageRecord, string> = {
   createdAt: 'm.created_at',
 };
 
-const selectList = (fields: Record<string, string>): string =>
-  Object.entries(fields)
-    .map(([field, column]) => `${column} AS "${field}"`)
-    .join(', ');
-
 const DISPUTE_COLUMNS = selectList(DISPUTE_FIELDS);
 const MESSAGE_COLUMNS = selectList(MESSAGE_FIELDS);
-
-const selectFields = <T extends object>(
-  qb: SelectQueryBuilder<T>,
-  fields: Record<string, string>,
-): SelectQueryBuilder<T> => {
-  const [first, ...rest] = Object.entries(fields);
-  qb.select(first[1], first[0]);
-  for (const [field, column] of rest) qb.addSelect(column, field);
-  return qb;
-};
 
 /** Every query of disputes and of their threads. */
 @Injectable()

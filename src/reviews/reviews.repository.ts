@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import type { Repository, SelectQueryBuilder } from 'typeorm';
 import type { OrderStatus } from '../orders/order-status';
 import { Review } from './review.entity';
+import { selectList } from '../database/select-list';
 
 /** A review as the API shows it: the row and its author's username. */
 export interface ReviewRecord {
@@ -52,9 +53,7 @@ const RECORD_COLUMNS: Record<keyof ReviewRecord, string> = {
   comment: 'r.comment',
   createdAt: 'r.created_at',
 };
-const RECORD_SELECT = Object.entries(RECORD_COLUMNS)
-  .map(([field, column]) => `${column} AS "${field}"`)
-  .join(', ');
+const RECORD_SELECT = selectList(RECORD_COLUMNS);
 
 /** Every query of reviews and of the creators' ratings they feed. */
 @Injectable()

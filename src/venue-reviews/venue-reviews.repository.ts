@@ -7,6 +7,7 @@ import { Event } from '../events/event.entity';
 import { Venue } from '../venues/venue.entity';
 import { VenueEventRating } from './venue-event-rating.entity';
 import { VenueEventReview, type TargetType } from './venue-event-review.entity';
+import { selectList } from '../database/select-list';
 
 /** A review of a venue or an event as the API shows it: the row and its author's username. */
 export interface VenueReviewRecord {
@@ -55,9 +56,7 @@ const RECORD_COLUMNS: Record<keyof VenueReviewRecord, string> = {
   comment: 'r.comment',
   createdAt: 'r.created_at',
 };
-const RECORD_SELECT = Object.entries(RECORD_COLUMNS)
-  .map(([field, column]) => `${column} AS "${field}"`)
-  .join(', ');
+const RECORD_SELECT = selectList(RECORD_COLUMNS);
 
 /** Every query of venue and event reviews, their ratings, and the targets they lock. */
 @Injectable()
