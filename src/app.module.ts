@@ -11,7 +11,6 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { IdempotencyRepository } from './common/idempotency/idempotency.repository';
 import { PaginationInterceptor } from './common/pagination/pagination.interceptor';
-import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { requestIdFor } from './common/request-id';
 import type { EnvironmentVariables } from './config/env.validation';
 import { DisputesModule } from './disputes/disputes.module';
@@ -70,7 +69,6 @@ export class AppModule {
         }),
         UnitOfWorkModule,
         AuthModule,
-        RateLimitModule,
         LiveModule,
         HealthModule,
         UsersModule,

@@ -9,6 +9,7 @@ import { Dispute } from './dispute.entity';
 import { DisputesController } from './disputes.controller';
 import { DisputesRepository } from './disputes.repository';
 import { DisputesService } from './disputes.service';
+import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
 
 @Module({
   imports: [
@@ -16,6 +17,7 @@ import { DisputesService } from './disputes.service';
     PaymentsModule,
     OrdersModule,
     LiveEventsModule,
+    RateLimitModule,
   ],
   controllers: [DisputesController],
   providers: [DisputesService, DisputesRepository, DisputeAccessService, DisputePartyGuard],

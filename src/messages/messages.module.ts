@@ -7,12 +7,14 @@ import { OrderMessage } from './order-message.entity';
 import { MessagesController } from './messages.controller';
 import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
+import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
 
 @Module({
   imports: [
     TypeOrmModule.forFeature([OrderMessage, OrderMessageRead]),
     LiveEventsModule,
     OrdersModule,
+    RateLimitModule,
   ],
   controllers: [MessagesController],
   providers: [MessagesService, MessagesRepository],

@@ -6,9 +6,10 @@ import { User } from './user.entity';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
+import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User])],
+  imports: [TypeOrmModule.forFeature([User]), RateLimitModule],
   controllers: [UsersController],
   providers: [UsersService, UsersRepository, PasswordHasher, AdminBootstrapService],
 })

@@ -1,11 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { RateLimitsRepository } from './rate-limits.repository';
 
 /**
- * Global because RateLimitGuard is instantiated in the module of each controller that uses
- * @RateLimit(...), and needs the shared counters there.
+ * The shared (PostgreSQL) counters. RateLimitGuard is instantiated in the module of each
+ * controller that uses @RateLimit(...), so such a module imports this one.
  */
-@Global()
 @Module({
   providers: [RateLimitsRepository],
   exports: [RateLimitsRepository],
