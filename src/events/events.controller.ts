@@ -14,6 +14,8 @@ import { ApiPage } from '../common/pagination/api-page.decorator';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateEventDto, EventListQueryDto, EventResponse, UpdateEventDto } from './dto/event.dto';
 import { EventsService } from './events.service';
+import { RequireOwner } from '../common/access/access.guard';
+import { EVENT_OWNER } from './event.access';
 
 @ApiTags('events')
 @Controller('events')
@@ -48,6 +50,7 @@ export class EventsController {
   }
 
   @Patch(':id')
+  @RequireOwner(EVENT_OWNER)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Change an event (its creator or an admin)' })
   @ApiOkResponse({ type: EventResponse })
@@ -57,16 +60,17 @@ export class EventsController {
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: UpdateEventDto,
   ): Promise<EventResponse> {
-    return this.events.update(user, id, dto);
+    return this.events.update(id, dto);
   }
 
   @Delete(':id')
+  @RequireOwner(EVENT_OWNER)
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Remove an event (its creator or an admin)' })
   @ApiNoContentResponse({ description: 'Removed.' })
   @ApiErrors(400, 401, 403, 404)
   remove(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: number): Promise<void> {
-    return this.events.remove(user, id);
+    return this.events.remove(id);
   }
 }

@@ -5,9 +5,10 @@ import { Event } from './event.entity';
 import { EventsController } from './events.controller';
 import { EventsRepository } from './events.repository';
 import { EventsService } from './events.service';
+import { AccessModule } from '../common/access/access.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Event]), VenuesModule],
+  imports: [TypeOrmModule.forFeature([Event]), VenuesModule, AccessModule],
   controllers: [EventsController],
   providers: [EventsService, EventsRepository],
 })

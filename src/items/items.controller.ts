@@ -14,6 +14,8 @@ import { ApiPage } from '../common/pagination/api-page.decorator';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateItemDto, ItemListQueryDto, ItemResponse, UpdateItemDto } from './dto/item.dto';
 import { ItemsService } from './items.service';
+import { RequireOwner } from '../common/access/access.guard';
+import { ITEM_OWNER } from './item.access';
 
 @ApiTags('items')
 @Controller('items')
@@ -48,6 +50,7 @@ export class ItemsController {
   }
 
   @Patch(':id')
+  @RequireOwner(ITEM_OWNER)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Change a listing (its creator or an admin)' })
   @ApiOkResponse({ type: ItemResponse })
@@ -57,10 +60,11 @@ export class ItemsController {
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: UpdateItemDto,
   ): Promise<ItemResponse> {
-    return this.items.update(user, id, dto);
+    return this.items.update(id, dto);
   }
 
   @Delete(':id')
+  @RequireOwner(ITEM_OWNER)
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({
@@ -70,6 +74,6 @@ export class ItemsController {
   @ApiNoContentResponse({ description: 'Withdrawn.' })
   @ApiErrors(400, 401, 403, 404)
   remove(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: number): Promise<void> {
-    return this.items.remove(user, id);
+    return this.items.remove(id);
   }
 }

@@ -4,9 +4,10 @@ import { Item } from './item.entity';
 import { ItemsController } from './items.controller';
 import { ItemsRepository } from './items.repository';
 import { ItemsService } from './items.service';
+import { AccessModule } from '../common/access/access.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Item])],
+  imports: [TypeOrmModule.forFeature([Item]), AccessModule],
   controllers: [ItemsController],
   providers: [ItemsService, ItemsRepository],
   exports: [ItemsService, ItemsRepository],

@@ -20,6 +20,8 @@ import {
   VenueReviewResponse,
 } from './dto/venue-review.dto';
 import { VenueReviewsService } from './venue-reviews.service';
+import { RequireOwner } from '../common/access/access.guard';
+import { VENUE_REVIEW_AUTHOR } from './venue-review.access';
 
 @ApiTags('venue and event reviews')
 @Controller('venue-event-reviews')
@@ -60,12 +62,13 @@ export class VenueReviewsController {
   }
 
   @Delete(':id')
+  @RequireOwner(VENUE_REVIEW_AUTHOR)
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Delete a review (its author or an admin)' })
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiErrors(400, 401, 403, 404)
-  remove(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: number): Promise<void> {
-    return this.reviews.remove(user, id);
+  remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
+    return this.reviews.remove(id);
   }
 }

@@ -5,9 +5,10 @@ import { VenueEventReview } from './venue-event-review.entity';
 import { VenueReviewsController } from './venue-reviews.controller';
 import { VenueReviewsRepository } from './venue-reviews.repository';
 import { VenueReviewsService } from './venue-reviews.service';
+import { AccessModule } from '../common/access/access.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([VenueEventReview, VenueEventRating])],
+  imports: [TypeOrmModule.forFeature([VenueEventReview, VenueEventRating]), AccessModule],
   controllers: [VenueReviewsController],
   providers: [VenueReviewsService, VenueReviewsRepository],
 })

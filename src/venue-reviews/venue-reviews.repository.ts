@@ -42,9 +42,6 @@ export interface TargetRating {
 export type CreateVenueReviewResult =
   { ok: true; review: VenueReviewRecord } | { ok: false; reason: 'DUPLICATE' };
 
-export type DeleteVenueReviewResult =
-  { ok: true } | { ok: false; reason: 'NOT_FOUND' | 'NOT_AUTHOR' };
-
 /** The select list of a VenueReviewRecord, over `venue_event_reviews r JOIN users u`. */
 const RECORD_COLUMNS: Record<keyof VenueReviewRecord, string> = {
   id: 'r.id',
@@ -135,30 +132,9 @@ export class VenueReviewsRepository {
     };
   }
 
-  /**
-   * Deletes the review if `by` may: its author, or an admin. `allowed` is that rule, written
-   * once: it gates the delete and, when nothing was deleted, says why. A review deleted by
-   * someone else meanwhile was allowed but is gone: NOT_FOUND.
-   */
-  async deleteIfAllowed(
-    id: number,
-    by: { userId: number; isAdmin: boolean },
-  ): Promise<DeleteVenueReviewResult> {
-    const rows: { allowed: boolean | null; deleted: boolean }[] = await this.db.tx.query(
-      `WITH target AS (
-         SELECT id, (author_id = $2 OR $3) AS allowed FROM venue_event_reviews WHERE id = $1
-       ),
-       gone AS (
-         DELETE FROM venue_event_reviews r USING target t
-         WHERE r.id = t.id AND t.allowed
-         RETURNING r.id
-       )
-       SELECT t.allowed, EXISTS (SELECT 1 FROM gone) AS deleted
-       FROM (VALUES (1)) AS one (x) LEFT JOIN target t ON true`,
-      [id, by.userId, by.isAdmin],
-    );
-    const { allowed, deleted } = rows[0];
-    if (deleted) return { ok: true };
-    return { ok: false, reason: allowed === false ? 'NOT_AUTHOR' : 'NOT_FOUND' };
+  /** Deletes the review; false when there was none. */
+  async delete(id: number): Promise<boolean> {
+    const result = await this.db.tx.getRepository(VenueEventReview).delete({ id });
+    return (result.affected ?? 0) > 0;
   }
 }

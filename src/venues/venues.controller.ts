@@ -14,6 +14,8 @@ import { ApiPage } from '../common/pagination/api-page.decorator';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateVenueDto, UpdateVenueDto, VenueListQueryDto, VenueResponse } from './dto/venue.dto';
 import { VenuesService } from './venues.service';
+import { RequireOwner } from '../common/access/access.guard';
+import { VENUE_MANAGER } from './venue.access';
 
 @ApiTags('venues')
 @Controller('venues')
@@ -48,6 +50,7 @@ export class VenuesController {
   }
 
   @Patch(':id')
+  @RequireOwner(VENUE_MANAGER)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Change a venue (its manager or an admin)' })
   @ApiOkResponse({ type: VenueResponse })
@@ -57,16 +60,17 @@ export class VenuesController {
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: UpdateVenueDto,
   ): Promise<VenueResponse> {
-    return this.venues.update(user, id, dto);
+    return this.venues.update(id, dto);
   }
 
   @Delete(':id')
+  @RequireOwner(VENUE_MANAGER)
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Remove a venue with no events left (its manager or an admin)' })
   @ApiNoContentResponse({ description: 'Removed.' })
   @ApiErrors(400, 401, 403, 404, 409)
   remove(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: number): Promise<void> {
-    return this.venues.remove(user, id);
+    return this.venues.remove(id);
   }
 }

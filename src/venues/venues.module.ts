@@ -4,9 +4,10 @@ import { Venue } from './venue.entity';
 import { VenuesController } from './venues.controller';
 import { VenuesRepository } from './venues.repository';
 import { VenuesService } from './venues.service';
+import { AccessModule } from '../common/access/access.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Venue])],
+  imports: [TypeOrmModule.forFeature([Venue]), AccessModule],
   controllers: [VenuesController],
   providers: [VenuesService, VenuesRepository],
   exports: [VenuesRepository],
