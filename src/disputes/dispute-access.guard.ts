@@ -10,7 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import { isAdmin, type AuthUser } from '../common/auth/roles';
 import { parseId } from '../common/parse-id.pipe';
 import type { DisputeStatus } from './dispute.entity';
-import { DisputeErrors } from './dispute.errors';
+import { DisputeErrors, disputeNotFound } from './dispute.errors';
 import { DisputesRepository } from './disputes.repository';
 
 /** A dispute and the parties of its order, as the access check sees them. */
@@ -31,7 +31,7 @@ export class DisputeAccessService {
 
   async check(user: AuthUser, id: number): Promise<DisputeAccess> {
     const row = await this.disputes.partiesOf(id);
-    if (!row) throw DisputeErrors.DISPUTE_NOT_FOUND(`Dispute ${id} does not exist.`);
+    if (!row) throw disputeNotFound(id);
     const access: DisputeAccess = {
       disputeId: id,
       orderId: row.orderId,

@@ -7,10 +7,6 @@ export const DisputeErrors = defineErrors({
     meaning: "Only the parties to the dispute's order or an admin may do this.",
   },
   DISPUTE_NONE_FOR_ORDER: { status: 404, meaning: 'The order has never had a dispute.' },
-  DISPUTE_ORDER_NOT_FOUND: {
-    status: 404,
-    meaning: 'The order a dispute is opened on does not exist.',
-  },
   DISPUTE_PARTY_REQUIRED: {
     status: 403,
     meaning: 'Only the buyer or the seller of the order may open a dispute on it.',
@@ -33,3 +29,6 @@ export const DisputeErrors = defineErrors({
     meaning: "The refundAmount is more than what is left to refund on the order's payment.",
   },
 });
+
+export const disputeNotFound = (id: number) =>
+  DisputeErrors.DISPUTE_NOT_FOUND(`Dispute ${id} does not exist.`);

@@ -8,7 +8,7 @@ import { Page } from '../common/pagination/page';
 import type { PageQueryDto } from '../common/pagination/page-query.dto';
 import { LiveEventsWriter } from '../live/live-events.writer';
 import { PaymentsService } from '../payments/payments.service';
-import { DisputeErrors } from './dispute.errors';
+import { DisputeErrors, disputeNotFound } from './dispute.errors';
 import { toDisputeMessageResponse, toDisputeResponse } from './dispute.mapper';
 import { DisputesRepository, type DisputeRecord } from './disputes.repository';
 import type {
@@ -18,6 +18,7 @@ import type {
   DisputeWithMessagesResponse,
   ResolveDisputeDto,
 } from './dto/dispute.dto';
+import { orderNotFound } from '../orders/order.errors';
 
 @Injectable()
 export class DisputesService {
@@ -34,7 +35,7 @@ export class DisputesService {
     if (opened.ok) return toDisputeResponse(opened.dispute);
     switch (opened.reason) {
       case 'ORDER_NOT_FOUND':
-        throw DisputeErrors.DISPUTE_ORDER_NOT_FOUND(`Order ${dto.orderId} does not exist.`);
+        throw orderNotFound(dto.orderId);
       case 'NOT_PARTY':
         throw DisputeErrors.DISPUTE_PARTY_REQUIRED(
           'Only the buyer or the seller of this order may open a dispute.',
@@ -52,7 +53,7 @@ export class DisputesService {
       this.disputes.findById(disputeId),
       this.disputes.messagesOf(disputeId),
     ]);
-    if (!dispute) throw DisputeErrors.DISPUTE_NOT_FOUND(`Dispute ${disputeId} does not exist.`);
+    if (!dispute) throw disputeNotFound(disputeId);
     return withThread(dispute, messages.map(toDisputeMessageResponse));
   }
 
@@ -112,7 +113,7 @@ export class DisputesService {
       const closed = await this.disputes.resolve(disputeId, dto.resolution);
       if (!closed.ok) {
         throw closed.reason === 'NOT_FOUND'
-          ? DisputeErrors.DISPUTE_NOT_FOUND(`Dispute ${disputeId} does not exist.`)
+          ? disputeNotFound(disputeId)
           : DisputeErrors.DISPUTE_NOT_OPEN('This dispute is already CLOSED.');
       }
       // null, like an omitted refundAmount, means no refund (the DTO lets both through).

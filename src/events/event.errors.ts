@@ -8,3 +8,6 @@ export const EventErrors = defineErrors({
   },
   EVENT_ENDS_BEFORE_START: { status: 400, meaning: 'The event would end before it starts.' },
 });
+
+export const eventNotFound = (id: number) =>
+  EventErrors.EVENT_NOT_FOUND(`Event ${id} does not exist.`);

@@ -3,7 +3,7 @@ import { UnitOfWork } from '../database/transaction-host';
 import type { AuthUser } from '../common/auth/roles';
 import { decodeIdCursor } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
-import { VenueErrors } from '../venues/venue.errors';
+import { venueNotFound } from '../venues/venue.errors';
 import { VenuesRepository } from '../venues/venues.repository';
 import type {
   CreateEventDto,
@@ -12,7 +12,7 @@ import type {
   UpdateEventDto,
 } from './dto/event.dto';
 import type { Event } from './event.entity';
-import { EventErrors } from './event.errors';
+import { EventErrors, eventNotFound } from './event.errors';
 import { EventsRepository, type NewEvent } from './events.repository';
 
 export const toEventResponse = (e: Event): EventResponse => ({
@@ -87,7 +87,7 @@ export class EventsService {
   private async createAtVenue(fields: NewEvent): Promise<EventResponse> {
     return this.uow.run(async () => {
       if (!(await this.venues.lockForShare(fields.venueId))) {
-        throw VenueErrors.VENUE_NOT_FOUND(`Venue ${fields.venueId} does not exist.`);
+        throw venueNotFound(fields.venueId);
       }
       return toEventResponse(await this.events.create(fields));
     });
@@ -95,7 +95,7 @@ export class EventsService {
 
   private async load(id: number): Promise<Event> {
     const event = await this.events.findById(id);
-    if (!event) throw EventErrors.EVENT_NOT_FOUND(`Event ${id} does not exist.`);
+    if (!event) throw eventNotFound(id);
     return event;
   }
 

@@ -7,3 +7,6 @@ export const ItemErrors = defineErrors({
     meaning: 'Only the creator of the listing or an admin may change it.',
   },
 });
+
+export const itemNotFound = (id: number) =>
+  ItemErrors.ITEM_NOT_FOUND(`Listing ${id} does not exist.`);

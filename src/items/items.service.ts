@@ -5,7 +5,7 @@ import { decodeIdCursor } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type { CreateItemDto, ItemListQueryDto, ItemResponse, UpdateItemDto } from './dto/item.dto';
 import type { Item } from './item.entity';
-import { ItemErrors } from './item.errors';
+import { itemNotFound } from './item.errors';
 import { ItemsRepository } from './items.repository';
 
 export const toItemResponse = (i: Item): ItemResponse => ({
@@ -65,7 +65,7 @@ export class ItemsService {
 
   private async load(id: number): Promise<Item> {
     const item = await this.items.findById(id);
-    if (!item) throw ItemErrors.ITEM_NOT_FOUND(`Listing ${id} does not exist.`);
+    if (!item) throw itemNotFound(id);
     return item;
   }
 }

@@ -11,7 +11,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { isAdmin, type AuthUser } from '../common/auth/roles';
 import { parseId } from '../common/parse-id.pipe';
-import { OrderErrors } from './order.errors';
+import { OrderErrors, orderNotFound } from './order.errors';
 import { OrdersRepository, type OrderView } from './orders.repository';
 
 /** Who the caller is to the order a route is about. */
@@ -39,7 +39,7 @@ export class OrderAccessService {
 
   async check(user: AuthUser, orderId: number, allowAdmin: boolean): Promise<OrderAccess> {
     const order = await this.orders.findView(orderId, user.id);
-    if (!order) throw OrderErrors.ORDER_NOT_FOUND(`Order ${orderId} does not exist.`);
+    if (!order) throw orderNotFound(orderId);
     const access: OrderAccess = {
       order,
       isBuyer: order.buyerId === user.id,

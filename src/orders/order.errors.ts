@@ -6,7 +6,6 @@ export const OrderErrors = defineErrors({
     status: 403,
     meaning: 'Only the buyer, the seller (or, where the route allows it, an admin) may do this.',
   },
-  ORDER_ITEM_NOT_FOUND: { status: 404, meaning: 'The listing to order does not exist.' },
   ORDER_OWN_LISTING: { status: 400, meaning: 'A creator cannot order their own listing.' },
   ORDER_PRICE_REQUIRED: {
     status: 400,
@@ -26,3 +25,6 @@ export const OrderErrors = defineErrors({
     meaning: 'The order changed while the request was handled; reload it and retry.',
   },
 });
+
+export const orderNotFound = (id: number) =>
+  OrderErrors.ORDER_NOT_FOUND(`Order ${id} does not exist.`);

@@ -18,11 +18,12 @@ import { OrderErrors } from './order.errors';
 import { decideTransition, type Decision, type OrderStatus } from './order-status';
 import { toOrderResponse } from './order.mapper';
 import { OrdersRepository, type CreateOrderResult } from './orders.repository';
+import { itemNotFound } from '../items/item.errors';
 
 type Refusal<T> = T extends { ok: false; reason: infer R } ? R : never;
 
 const CREATE_REFUSED: Record<Refusal<CreateOrderResult>, (itemId: number) => Error> = {
-  ITEM_NOT_FOUND: (itemId) => OrderErrors.ORDER_ITEM_NOT_FOUND(`Listing ${itemId} does not exist.`),
+  ITEM_NOT_FOUND: itemNotFound,
   OWN_ITEM: () => OrderErrors.ORDER_OWN_LISTING('You cannot order your own listing.'),
   NO_PRICE: () =>
     OrderErrors.ORDER_PRICE_REQUIRED(

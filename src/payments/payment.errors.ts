@@ -2,10 +2,6 @@ import { defineErrors } from '../common/errors/domain-error';
 
 export const PaymentErrors = defineErrors({
   PAYMENT_NOT_FOUND: { status: 404, meaning: 'The order has no recorded payment.' },
-  PAYMENT_ORDER_NOT_FOUND: {
-    status: 404,
-    meaning: 'The order a payment is recorded for does not exist.',
-  },
   PAYMENT_ALREADY_RECORDED: {
     status: 409,
     meaning: 'The order already has its payment; there is one per order.',

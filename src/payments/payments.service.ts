@@ -16,11 +16,11 @@ import {
   type RecordResult,
   type RefundResult,
 } from './payments.repository';
+import { orderNotFound } from '../orders/order.errors';
 
 /** How the HTTP route answers a payment that was not recorded. */
 const REFUSALS: Record<RecordRefusal, (p: NewPayment) => DomainError> = {
-  ORDER_NOT_FOUND: (p) =>
-    PaymentErrors.PAYMENT_ORDER_NOT_FOUND(`Order ${p.orderId} does not exist.`),
+  ORDER_NOT_FOUND: (p) => orderNotFound(p.orderId),
   ALREADY_PAID: (p) =>
     PaymentErrors.PAYMENT_ALREADY_RECORDED(
       `Order ${p.orderId} already has a payment; there is one per order.`,

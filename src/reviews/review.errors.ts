@@ -1,7 +1,6 @@
 import { defineErrors } from '../common/errors/domain-error';
 
 export const ReviewErrors = defineErrors({
-  REVIEW_ORDER_NOT_FOUND: { status: 404, meaning: 'The order to review does not exist.' },
   REVIEW_ONLY_BY_BUYER: { status: 403, meaning: 'Only the buyer of the order may review it.' },
   REVIEW_ORDER_NOT_COMPLETED: {
     status: 409,
@@ -11,10 +10,6 @@ export const ReviewErrors = defineErrors({
   REVIEW_ALREADY_EXISTS: {
     status: 409,
     meaning: 'The order has already been reviewed: one review per order.',
-  },
-  REVIEW_USER_NOT_FOUND: {
-    status: 404,
-    meaning: 'The user whose rating was asked for does not exist.',
   },
   REVIEW_NOT_FOUND: { status: 404, meaning: 'The review does not exist (or was removed).' },
 });

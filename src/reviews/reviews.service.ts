@@ -6,6 +6,8 @@ import type { PageQueryDto } from '../common/pagination/page-query.dto';
 import type { CreateReviewDto, ReviewResponse, UserAverageResponse } from './dto/review.dto';
 import { ReviewErrors } from './review.errors';
 import { ReviewsRepository, type ReviewRecord, type ReviewRefusal } from './reviews.repository';
+import { orderNotFound } from '../orders/order.errors';
+import { userNotFound } from '../users/user.errors';
 
 const toReviewResponse = (r: ReviewRecord): ReviewResponse => ({
   id: r.id,
@@ -53,7 +55,7 @@ export class ReviewsService {
 
   async average(userId: number): Promise<UserAverageResponse> {
     const rating = await this.reviews.ratingOf(userId);
-    if (!rating) throw ReviewErrors.REVIEW_USER_NOT_FOUND(`User ${userId} does not exist.`);
+    if (!rating) throw userNotFound(userId);
     const [s1, s2, s3, s4, s5] = rating.distribution;
     return {
       userId,
@@ -74,7 +76,7 @@ export class ReviewsService {
 function refused(orderId: number, refusal: ReviewRefusal) {
   switch (refusal.reason) {
     case 'ORDER_NOT_FOUND':
-      return ReviewErrors.REVIEW_ORDER_NOT_FOUND(`Order ${orderId} does not exist.`);
+      return orderNotFound(orderId);
     case 'NOT_BUYER':
       return ReviewErrors.REVIEW_ONLY_BY_BUYER('Only the buyer of this order may review it.');
     case 'NOT_COMPLETED':

@@ -15,3 +15,5 @@ export const UserErrors = defineErrors({
   },
   CANNOT_DEACTIVATE_SELF: { status: 409, meaning: 'An admin cannot deactivate their own account.' },
 });
+
+export const userNotFound = (id: number) => UserErrors.USER_NOT_FOUND(`User ${id} does not exist.`);

@@ -16,7 +16,7 @@ import {
 } from './dto/user.response';
 import { PasswordHasher } from './password-hasher';
 import type { User } from './user.entity';
-import { UserErrors } from './user.errors';
+import { UserErrors, userNotFound } from './user.errors';
 import { UsersRepository, type AdminAccount } from './users.repository';
 
 @Injectable()
@@ -112,7 +112,7 @@ export class UsersService {
 
   private async get(id: number): Promise<User> {
     const user = await this.users.findById(id);
-    if (!user) throw UserErrors.USER_NOT_FOUND(`User ${id} does not exist.`);
+    if (!user) throw userNotFound(id);
     return user;
   }
 

@@ -1,10 +1,6 @@
 import { defineErrors } from '../common/errors/domain-error';
 
 export const VenueReviewErrors = defineErrors({
-  VENUE_REVIEW_TARGET_NOT_FOUND: {
-    status: 404,
-    meaning: 'The venue or event to review does not exist (or was deleted).',
-  },
   VENUE_REVIEW_EVENT_NOT_STARTED: {
     status: 409,
     meaning: 'The event has not started yet; it can be reviewed once it has.',
@@ -22,3 +18,6 @@ export const VenueReviewErrors = defineErrors({
     meaning: 'Only the author of the venue or event review or an admin may delete it.',
   },
 });
+
+export const venueReviewNotFound = (id: number) =>
+  VenueReviewErrors.VENUE_REVIEW_NOT_FOUND(`Review ${id} does not exist.`);

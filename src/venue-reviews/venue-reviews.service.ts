@@ -10,8 +10,10 @@ import type {
   TargetQueryDto,
   VenueReviewResponse,
 } from './dto/venue-review.dto';
-import { VenueReviewErrors } from './venue-review.errors';
+import { VenueReviewErrors, venueReviewNotFound } from './venue-review.errors';
 import { VenueReviewsRepository, type VenueReviewRecord } from './venue-reviews.repository';
+import { eventNotFound } from '../events/event.errors';
+import { venueNotFound } from '../venues/venue.errors';
 
 const toResponse = (r: VenueReviewRecord): VenueReviewResponse => ({
   id: r.id,
@@ -40,10 +42,9 @@ export class VenueReviewsService {
       const target = { targetType: dto.targetType, targetId: dto.targetId };
       const locked = await this.reviews.lockTarget(target);
       if (!locked) {
-        const what = dto.targetType === 'VENUE' ? 'Venue' : 'Event';
-        throw VenueReviewErrors.VENUE_REVIEW_TARGET_NOT_FOUND(
-          `${what} ${dto.targetId} does not exist.`,
-        );
+        throw dto.targetType === 'VENUE'
+          ? venueNotFound(dto.targetId)
+          : eventNotFound(dto.targetId);
       }
       if (!locked.started) {
         throw VenueReviewErrors.VENUE_REVIEW_EVENT_NOT_STARTED(
@@ -80,7 +81,7 @@ export class VenueReviewsService {
   async remove(id: number): Promise<void> {
     // Deleted by someone else since the route's check: gone all the same.
     if (!(await this.reviews.delete(id))) {
-      throw VenueReviewErrors.VENUE_REVIEW_NOT_FOUND(`Review ${id} does not exist.`);
+      throw venueReviewNotFound(id);
     }
   }
 }

@@ -11,3 +11,6 @@ export const VenueErrors = defineErrors({
     meaning: 'The venue still has events; delete them before the venue.',
   },
 });
+
+export const venueNotFound = (id: number) =>
+  VenueErrors.VENUE_NOT_FOUND(`Venue ${id} does not exist.`);

@@ -10,7 +10,7 @@ import type {
   VenueResponse,
 } from './dto/venue.dto';
 import type { Venue } from './venue.entity';
-import { VenueErrors } from './venue.errors';
+import { VenueErrors, venueNotFound } from './venue.errors';
 import { VenuesRepository } from './venues.repository';
 
 export const toVenueResponse = (v: Venue): VenueResponse => ({
@@ -24,8 +24,6 @@ export const toVenueResponse = (v: Venue): VenueResponse => ({
   createdAt: v.createdAt.toISOString(),
   updatedAt: v.updatedAt.toISOString(),
 });
-
-const notFound = (id: number) => VenueErrors.VENUE_NOT_FOUND(`Venue ${id} does not exist.`);
 
 @Injectable()
 export class VenuesService {
@@ -57,13 +55,13 @@ export class VenuesService {
 
   async get(id: number): Promise<VenueResponse> {
     const venue = await this.venues.findById(id);
-    if (!venue) throw notFound(id);
+    if (!venue) throw venueNotFound(id);
     return toVenueResponse(venue);
   }
 
   async update(id: number, dto: UpdateVenueDto): Promise<VenueResponse> {
     const venue = await this.venues.findById(id);
-    if (!venue) throw notFound(id);
+    if (!venue) throw venueNotFound(id);
     if (dto.name !== undefined) venue.name = dto.name;
     if (dto.address !== undefined) venue.address = dto.address;
     if (dto.city !== undefined) venue.city = dto.city ?? null;
@@ -79,7 +77,7 @@ export class VenuesService {
   async remove(id: number): Promise<void> {
     return this.uow.run(async () => {
       const venue = await this.venues.findByIdForUpdate(id);
-      if (!venue) throw notFound(id);
+      if (!venue) throw venueNotFound(id);
       const removed = await this.venues.removeUnlessEvents(id);
       if (!removed.ok) {
         throw VenueErrors.VENUE_HAS_EVENTS('This venue still has events; delete them first.');

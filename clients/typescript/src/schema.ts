@@ -888,7 +888,6 @@ export interface components {
      *     | `DISPUTE_NONE_FOR_ORDER` | 404 | The order has never had a dispute. |
      *     | `DISPUTE_NOT_FOUND` | 404 | The dispute does not exist. |
      *     | `DISPUTE_NOT_OPEN` | 409 | The dispute is already CLOSED. |
-     *     | `DISPUTE_ORDER_NOT_FOUND` | 404 | The order a dispute is opened on does not exist. |
      *     | `DISPUTE_PARTY_REQUIRED` | 403 | Only the buyer or the seller of the order may open a dispute on it. |
      *     | `DISPUTE_REFUND_EXCEEDS_PAYMENTS` | 400 | The refundAmount is more than what is left to refund on the order's payment. |
      *     | `DISPUTE_REFUND_WITHOUT_PAYMENT` | 400 | A refundAmount was given, but the order has no recorded payment to refund. |
@@ -913,7 +912,6 @@ export interface components {
      *     | `NOT_FOUND` | 404 | The resource does not exist. |
      *     | `ORDER_ALREADY_IN_STATUS` | 409 | The order already has that status. |
      *     | `ORDER_CHANGED_CONCURRENTLY` | 409 | The order changed while the request was handled; reload it and retry. |
-     *     | `ORDER_ITEM_NOT_FOUND` | 404 | The listing to order does not exist. |
      *     | `ORDER_NOT_FOUND` | 404 | The order does not exist. |
      *     | `ORDER_OWN_LISTING` | 400 | A creator cannot order their own listing. |
      *     | `ORDER_PARTY_REQUIRED` | 403 | Only the buyer, the seller (or, where the route allows it, an admin) may do this. |
@@ -923,7 +921,6 @@ export interface components {
      *     | `ORDER_TRANSITION_NOT_ALLOWED` | 409 | The lifecycle does not allow that change from the current status. |
      *     | `PAYMENT_ALREADY_RECORDED` | 409 | The order already has its payment; there is one per order. |
      *     | `PAYMENT_NOT_FOUND` | 404 | The order has no recorded payment. |
-     *     | `PAYMENT_ORDER_NOT_FOUND` | 404 | The order a payment is recorded for does not exist. |
      *     | `PAYMENT_STRIPE_TX_REUSED` | 409 | The stripeTxId is already recorded against another payment. |
      *     | `RATE_LIMITED` | 429 | Too many requests; wait for Retry-After seconds. |
      *     | `REQUEST_TIMEOUT` | 408 | The request took too long to arrive. |
@@ -931,8 +928,6 @@ export interface components {
      *     | `REVIEW_NOT_FOUND` | 404 | The review does not exist (or was removed). |
      *     | `REVIEW_ONLY_BY_BUYER` | 403 | Only the buyer of the order may review it. |
      *     | `REVIEW_ORDER_NOT_COMPLETED` | 409 | The order is not COMPLETED yet (or was cancelled); only a COMPLETED order is reviewed. |
-     *     | `REVIEW_ORDER_NOT_FOUND` | 404 | The order to review does not exist. |
-     *     | `REVIEW_USER_NOT_FOUND` | 404 | The user whose rating was asked for does not exist. |
      *     | `ROLE_REQUIRED` | 403 | The route needs a role the caller does not hold. |
      *     | `ROUTE_NOT_FOUND` | 404 | No route has this method and path. |
      *     | `SERVICE_UNAVAILABLE` | 503 | The database is unreachable, a dependency is not configured, or the server is stopping. |
@@ -957,7 +952,6 @@ export interface components {
      *     | `VENUE_REVIEW_DUPLICATE` | 409 | This person has already reviewed this venue or event: one review per target. |
      *     | `VENUE_REVIEW_EVENT_NOT_STARTED` | 409 | The event has not started yet; it can be reviewed once it has. |
      *     | `VENUE_REVIEW_NOT_FOUND` | 404 | The venue or event review does not exist (or was deleted). |
-     *     | `VENUE_REVIEW_TARGET_NOT_FOUND` | 404 | The venue or event to review does not exist (or was deleted). |
      */
     ErrorResponseDto: {
       /** @example 400 */
@@ -981,7 +975,6 @@ export interface components {
         | 'DISPUTE_NONE_FOR_ORDER'
         | 'DISPUTE_NOT_FOUND'
         | 'DISPUTE_NOT_OPEN'
-        | 'DISPUTE_ORDER_NOT_FOUND'
         | 'DISPUTE_PARTY_REQUIRED'
         | 'DISPUTE_REFUND_EXCEEDS_PAYMENTS'
         | 'DISPUTE_REFUND_WITHOUT_PAYMENT'
@@ -1006,7 +999,6 @@ export interface components {
         | 'NOT_FOUND'
         | 'ORDER_ALREADY_IN_STATUS'
         | 'ORDER_CHANGED_CONCURRENTLY'
-        | 'ORDER_ITEM_NOT_FOUND'
         | 'ORDER_NOT_FOUND'
         | 'ORDER_OWN_LISTING'
         | 'ORDER_PARTY_REQUIRED'
@@ -1016,7 +1008,6 @@ export interface components {
         | 'ORDER_TRANSITION_NOT_ALLOWED'
         | 'PAYMENT_ALREADY_RECORDED'
         | 'PAYMENT_NOT_FOUND'
-        | 'PAYMENT_ORDER_NOT_FOUND'
         | 'PAYMENT_STRIPE_TX_REUSED'
         | 'RATE_LIMITED'
         | 'REQUEST_TIMEOUT'
@@ -1024,8 +1015,6 @@ export interface components {
         | 'REVIEW_NOT_FOUND'
         | 'REVIEW_ONLY_BY_BUYER'
         | 'REVIEW_ORDER_NOT_COMPLETED'
-        | 'REVIEW_ORDER_NOT_FOUND'
-        | 'REVIEW_USER_NOT_FOUND'
         | 'ROLE_REQUIRED'
         | 'ROUTE_NOT_FOUND'
         | 'SERVICE_UNAVAILABLE'
@@ -1049,8 +1038,7 @@ export interface components {
         | 'VENUE_REVIEW_AUTHOR_REQUIRED'
         | 'VENUE_REVIEW_DUPLICATE'
         | 'VENUE_REVIEW_EVENT_NOT_STARTED'
-        | 'VENUE_REVIEW_NOT_FOUND'
-        | 'VENUE_REVIEW_TARGET_NOT_FOUND';
+        | 'VENUE_REVIEW_NOT_FOUND';
       /**
        * @description A sentence a person can act on, or the list of field errors.
        * @example [
