@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { ConfigService } from '@nestjs/config';
 import type { DataSource, EntityManager } from 'typeorm';
+import { AccessRepository } from '../src/common/access/access.repository';
+import { AccessService } from '../src/common/access/access.service';
 import { AccountsRepository } from '../src/common/auth/accounts.repository';
 import { AccountStatus } from '../src/common/auth/account-status';
 import type { AuthUser } from '../src/common/auth/roles';
@@ -13,7 +15,7 @@ import { LiveEventsWriter } from '../src/live/live-events.writer';
 import { UnitOfWork } from '../src/database/transaction-host';
 import { MessagesRepository } from '../src/messages/messages.repository';
 import { MessagesService } from '../src/messages/messages.service';
-import { OrderAccessService } from '../src/orders/order-access.guard';
+import { ORDER_PARTIES } from '../src/orders/order.access';
 import { OrdersRepository } from '../src/orders/orders.repository';
 import { OrdersService } from '../src/orders/orders.service';
 import type { PaymentsService } from '../src/payments/payments.service';
@@ -38,6 +40,8 @@ async function capture(
     order_id: 1,
     buyer_id: viewerId,
     seller_id: viewerId + 1,
+    first_party: viewerId,
+    second_party: viewerId + 1,
     item_id: 1,
     final_price_cents: 12_050,
     status: 'PENDING',
@@ -120,7 +124,20 @@ const host = new TransactionHost({
 } as never);
 const writer = new LiveEventsWriter(new LiveEventsRepository(host));
 const uow = new UnitOfWork(host);
-const access = () => new OrderAccessService(new OrdersRepository(host));
+const access = () => new AccessService(new AccessRepository(host));
+/**
+ * The route guard of the order routes, @RequireParty(ORDER_PARTIES, ...), captured on its own:
+ * the made-up row answers it for another id, and its refusal must not hide the handler's SQL.
+ */
+const orderParty = (userId: number, orderId: number, admin: boolean) => () =>
+  capture(userId, () => access().requireParty(user(userId), ORDER_PARTIES, [orderId], admin));
+
+/** Captures one after the other: a capture records on the one DataSource in `current`. */
+async function concat(...parts: (() => Promise<Statement[]>)[]): Promise<Statement[]> {
+  const statements: Statement[] = [];
+  for (const part of parts) statements.push(...(await part()));
+  return statements;
+}
 const orders = () => new OrdersService(new OrdersRepository(host), writer, uow);
 const messages = () => new MessagesService(new MessagesRepository(host), writer, uow);
 
@@ -133,22 +150,22 @@ export const serviceSql = {
     capture(userId, () => new AccountStatus(new AccountsRepository(host), noCache).current(userId)),
 
   getOrder: (userId: number, orderId: number) =>
-    capture(userId, () => access().check(user(userId), orderId, true)),
+    concat(orderParty(userId, orderId, true), () =>
+      capture(userId, () => orders().get(user(userId), orderId)),
+    ),
 
   listOrders: (userId: number, cursor?: string) =>
     capture(userId, () => orders().list(user(userId), { limit: 50, cursor })),
 
   listMessages: (userId: number, orderId: number) =>
-    capture(userId, async () => {
-      await access().check(user(userId), orderId, true);
-      await messages().list(orderId, { limit: 50 });
-    }),
+    concat(orderParty(userId, orderId, true), () =>
+      capture(userId, () => messages().list(orderId, { limit: 50 })),
+    ),
 
   postMessage: (userId: number, orderId: number, content: string) =>
-    capture(userId, async () => {
-      await access().check(user(userId), orderId, false);
-      await messages().post(user(userId), orderId, content);
-    }),
+    concat(orderParty(userId, orderId, false), () =>
+      capture(userId, () => messages().post(user(userId), orderId, content)),
+    ),
 
   createOrder: (userId: number, itemId: number, finalPrice: number) =>
     capture(userId, () => orders().create(user(userId), { itemId, finalPrice })),
@@ -204,7 +221,11 @@ export async function floorSqlDifferences(
   const account = await serviceSql.account(userId);
   const read = compareStatements(
     [...account, ...(await serviceSql.getOrder(userId, orderId))],
-    [floorStatements.account(userId), floorStatements.order(orderId, userId)],
+    [
+      floorStatements.account(userId),
+      floorStatements.orderParties(orderId),
+      floorStatements.order(orderId, userId),
+    ],
   );
   const service = [...account, ...(await serviceSql.postMessage(userId, orderId, content))];
   // The event carries the inserted message as the route returns it: rebuild that row and let
@@ -221,7 +242,7 @@ export async function floorSqlDifferences(
   };
   const write = compareStatements(service, [
     floorStatements.account(userId),
-    floorStatements.order(orderId, userId),
+    floorStatements.orderParties(orderId),
     { sql: 'BEGIN', params: [] },
     floorStatements.insertMessage(orderId, userId, content),
     floorStatements.recordMessageEvent(orderId, messageJson(inserted)),

@@ -14,6 +14,10 @@ export interface Statement {
 /** AccountStatus.current(id): the token's account must be active; its roles are taken from it. */
 const CURRENT_ACCOUNT = 'SELECT roles FROM users WHERE id = $1 AND is_active';
 
+/** The access check of the order routes (AccessService.requireParty with ORDER_PARTIES). */
+const ORDER_PARTIES = `SELECT r.id, r.buyer_id AS first_party, r.seller_id AS second_party
+  FROM orders r WHERE r.id = ANY($1::int[])`;
+
 /** OrdersRepository.findView(id, viewer): the order, its open-dispute flag and the viewer's unread count. */
 const ORDER_FOR_VIEWER = `SELECT o.id, o.buyer_id, o.seller_id,
   o.item_id, o.final_price_cents, o.status, o.created_at, o.updated_at,
@@ -47,6 +51,7 @@ const RECORD_EVENT = `WITH ordered AS (SELECT pg_advisory_xact_lock($5)),
 
 export const floorStatements = {
   account: (userId: number): Statement => ({ sql: CURRENT_ACCOUNT, params: [userId] }),
+  orderParties: (orderId: number): Statement => ({ sql: ORDER_PARTIES, params: [[orderId]] }),
   order: (orderId: number, viewerId: number): Statement => ({
     sql: ORDER_FOR_VIEWER,
     params: [orderId, viewerId],

@@ -115,17 +115,34 @@ export function startFloor(env: NodeJS.ProcessEnv = process.env) {
     return user;
   }
 
-  /** OrderPartyGuard: 404 when missing, 403 unless buyer, seller or (where allowed) admin. */
-  async function partyOrder(user: AuthUser, orderId: number, allowAdmin: boolean) {
+  /**
+   * The route's access check (@RequireParty(ORDER_PARTIES)): 404 when missing, 403 unless
+   * buyer, seller or (where allowed) admin.
+   */
+  async function requireParty(user: AuthUser, orderId: number, allowAdmin: boolean) {
+    const q = floorStatements.orderParties(orderId);
+    const { rows } = await pool.query<{ first_party: number; second_party: number }>(
+      q.sql,
+      q.params,
+    );
+    if (!rows.length) throw new HttpError(404, `Order ${orderId} does not exist.`);
+    const party = rows[0].first_party === user.id || rows[0].second_party === user.id;
+    if (!party && !(allowAdmin && user.roles.includes('ADMIN'))) {
+      throw new HttpError(
+        403,
+        allowAdmin
+          ? 'Only the buyer, the seller or an admin may do this on this order.'
+          : 'Only the buyer or the seller of this order may do this.',
+      );
+    }
+  }
+
+  /** OrdersService.get: the order with the caller's unread count. */
+  async function viewOrder(user: AuthUser, orderId: number) {
     const q = floorStatements.order(orderId, user.id);
     const { rows } = await pool.query<OrderRow>(q.sql, q.params);
     if (!rows.length) throw new HttpError(404, `Order ${orderId} does not exist.`);
-    const order = rows[0];
-    const party = order.buyer_id === user.id || order.seller_id === user.id;
-    if (!party && !(allowAdmin && user.roles.includes('ADMIN'))) {
-      throw new HttpError(403, 'Only the buyer, the seller or an admin may do this on this order.');
-    }
-    return order;
+    return rows[0];
   }
 
   async function postMessage(user: AuthUser, orderId: number, content: string) {
@@ -171,9 +188,12 @@ export function startFloor(env: NodeJS.ProcessEnv = process.env) {
     const user = await currentAccount(claimed.id);
     if (!user) throw new HttpError(401, 'This account is deactivated or no longer exists.');
     const orderId = parseId(routed[1]);
-    if (order) return send(res, 200, orderJson(await partyOrder(user, orderId, true)));
+    if (order) {
+      await requireParty(user, orderId, true);
+      return send(res, 200, orderJson(await viewOrder(user, orderId)));
+    }
     const raw = await readBody(req);
-    await partyOrder(user, orderId, false);
+    await requireParty(user, orderId, false);
     const content = messageContent(req, raw);
     send(res, 201, await postMessage(user, orderId, content));
   }

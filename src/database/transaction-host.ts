@@ -1,6 +1,6 @@
 import { ClsPluginTransactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Injectable, Module } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { ClsModule } from 'nestjs-cls';
 
@@ -26,8 +26,11 @@ export class UnitOfWork {
 /**
  * Request-scoped transactions on AsyncLocalStorage (nestjs-cls). No middleware is mounted: a
  * context is opened only where a transaction starts, so reads pay nothing for it.
+ *
+ * Imported by the modules whose services open a unit of work. The TransactionHost that the
+ * repositories read is provided by nestjs-cls' plugin module, which the library always makes
+ * global, as @nestjs/typeorm does with the DataSource: both are the database connection itself.
  */
-@Global()
 @Module({
   imports: [
     ClsModule.forRoot({

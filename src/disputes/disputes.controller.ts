@@ -7,8 +7,9 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentDispute, DisputeParty, type DisputeAccess } from './dispute-access.guard';
-import { CurrentOrder, OrderParty, type OrderAccess } from '../orders/order-access.guard';
+import { RequireParty } from '../common/access/access.guard';
+import { ORDER_PARTIES } from '../orders/order.access';
+import { DISPUTE_PARTIES } from './dispute.access';
 import { CurrentUser, Roles } from '../common/auth/auth.decorators';
 import type { AuthUser } from '../common/auth/roles';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
@@ -76,30 +77,30 @@ export class DisputesController {
   }
 
   @Get('order/:orderId')
-  @OrderParty({ param: 'orderId', admin: true })
+  @RequireParty(ORDER_PARTIES, { param: 'orderId', admin: true })
   @ApiParam({ name: 'orderId', example: 99 })
   @ApiOperation({
     summary: "An order's dispute: the OPEN one, else the newest (its parties or an admin)",
   })
   @ApiOkResponse({ type: DisputeWithMessagesResponse })
   @ApiErrors(400, 401, 403, 404)
-  forOrder(@CurrentOrder() access: OrderAccess): Promise<DisputeWithMessagesResponse> {
-    return this.disputes.forOrder(access.order.id);
+  forOrder(@Param('orderId', ParseIdPipe) orderId: number): Promise<DisputeWithMessagesResponse> {
+    return this.disputes.forOrder(orderId);
   }
 
   @Get(':id')
-  @DisputeParty()
+  @RequireParty(DISPUTE_PARTIES, { param: 'id', admin: true })
   @DISPUTE_ID
   @ApiOperation({ summary: 'One dispute with its thread (its parties or an admin)' })
   @ApiOkResponse({ type: DisputeWithMessagesResponse })
   @ApiErrors(400, 401, 403, 404)
-  get(@CurrentDispute() access: DisputeAccess): Promise<DisputeWithMessagesResponse> {
-    return this.disputes.get(access.disputeId);
+  get(@Param('id', ParseIdPipe) id: number): Promise<DisputeWithMessagesResponse> {
+    return this.disputes.get(id);
   }
 
   @Post(':id/messages')
   @RateLimit(messagesPerThread('dispute'))
-  @DisputeParty()
+  @RequireParty(DISPUTE_PARTIES, { param: 'id', admin: true })
   @DISPUTE_ID
   @ApiOperation({
     summary: "Post to a dispute's thread (its parties or an admin)",
@@ -109,10 +110,10 @@ export class DisputesController {
   @ApiErrors(400, 401, 403, 404, 409)
   postMessage(
     @CurrentUser() user: AuthUser,
-    @CurrentDispute() access: DisputeAccess,
+    @Param('id', ParseIdPipe) id: number,
     @Body() dto: CreateDisputeMessageDto,
   ): Promise<DisputeMessageResponse> {
-    return this.disputes.postMessage(user, access, dto.message);
+    return this.disputes.postMessage(user, id, dto.message);
   }
 
   @Patch(':id/resolve')

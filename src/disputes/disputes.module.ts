@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
+import { UnitOfWorkModule } from '../database/transaction-host';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LiveEventsModule } from '../live/live-events.module';
-import { OrdersModule } from '../orders/orders.module';
-import { DisputeAccessService, DisputePartyGuard } from './dispute-access.guard';
+import { AccessModule } from '../common/access/access.module';
 import { PaymentsModule } from '../payments/payments.module';
 import { DisputeMessage } from './dispute-message.entity';
 import { Dispute } from './dispute.entity';
@@ -13,14 +13,14 @@ import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
 
 @Module({
   imports: [
+    UnitOfWorkModule,
     TypeOrmModule.forFeature([Dispute, DisputeMessage]),
     PaymentsModule,
-    OrdersModule,
+    AccessModule,
     LiveEventsModule,
     RateLimitModule,
   ],
   controllers: [DisputesController],
-  providers: [DisputesService, DisputesRepository, DisputeAccessService, DisputePartyGuard],
-  exports: [DisputesService, DisputeAccessService, DisputePartyGuard],
+  providers: [DisputesService, DisputesRepository],
 })
 export class DisputesModule {}

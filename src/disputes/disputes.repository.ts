@@ -39,7 +39,7 @@ export type ResolveResult =
   { ok: true; dispute: DisputeRecord } | { ok: false; reason: 'NOT_FOUND' | 'NOT_OPEN' };
 
 export type AddMessageResult =
-  { ok: true; message: DisputeMessageRecord } | { ok: false; reason: 'NOT_OPEN' };
+  { ok: true; message: DisputeMessageRecord; orderId: number } | { ok: false; reason: 'NOT_OPEN' };
 
 /**
  * Each field of a record and the column it is read from (d = disputes, u = its creator;
@@ -117,21 +117,6 @@ export class DisputesRepository {
     return { ok: false, reason: orderFound ? 'NOT_PARTY' : 'ORDER_NOT_FOUND' };
   }
 
-  /** The dispute's order and its parties, for the access check. */
-  async partiesOf(
-    id: number,
-  ): Promise<{ orderId: number; status: DisputeStatus; buyerId: number; sellerId: number } | null> {
-    const rows: { order_id: number; status: DisputeStatus; buyer_id: number; seller_id: number }[] =
-      await this.db.tx.query(
-        `SELECT d.order_id, d.status, o.buyer_id, o.seller_id
-         FROM disputes d JOIN orders o ON o.id = d.order_id WHERE d.id = $1`,
-        [id],
-      );
-    if (!rows.length) return null;
-    const [r] = rows;
-    return { orderId: r.order_id, status: r.status, buyerId: r.buyer_id, sellerId: r.seller_id };
-  }
-
   async findById(id: number): Promise<DisputeRecord | null> {
     return (await this.disputes().where('d.id = :id', { id }).getRawOne<DisputeRecord>()) ?? null;
   }
@@ -207,16 +192,21 @@ export class DisputesRepository {
    * FOR SHARE, so that a resolve in flight is waited for and its CLOSED seen.
    */
   async addMessage(disputeId: number, userId: number, message: string): Promise<AddMessageResult> {
-    const rows: DisputeMessageRecord[] = await this.db.tx.query(
-      `WITH created AS (
+    const rows: (DisputeMessageRecord & { disputeOrderId: number })[] = await this.db.tx.query(
+      `WITH open AS (
+         SELECT id, order_id FROM disputes WHERE id = $1 AND status = $4 FOR SHARE
+       ), created AS (
          INSERT INTO dispute_messages (dispute_id, user_id, message)
-         SELECT id, $2, $3 FROM disputes WHERE id = $1 AND status = $4 FOR SHARE
+         SELECT id, $2, $3 FROM open
          RETURNING *
        )
-       SELECT ${MESSAGE_COLUMNS} FROM created m JOIN users u ON u.id = m.user_id`,
+       SELECT ${MESSAGE_COLUMNS}, open.order_id AS "disputeOrderId"
+       FROM created m JOIN users u ON u.id = m.user_id JOIN open ON open.id = m.dispute_id`,
       [disputeId, userId, message, DISPUTE_PROCESS.message.in],
     );
-    return rows.length ? { ok: true, message: rows[0] } : { ok: false, reason: 'NOT_OPEN' };
+    if (!rows.length) return { ok: false, reason: 'NOT_OPEN' };
+    const { disputeOrderId, ...added } = rows[0];
+    return { ok: true, message: added, orderId: disputeOrderId };
   }
 
   /**

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../database/transaction-host';
-import type { DisputeAccess } from './dispute-access.guard';
 import type { AuthUser } from '../common/auth/roles';
 import { fromCents, toCents } from '../common/money';
 import { idsAfter, idsBefore } from '../common/pagination/cursor';
@@ -86,18 +85,18 @@ export class DisputesService {
   /** Adds to the thread while the dispute is OPEN; the message and its live event commit together. */
   async postMessage(
     user: AuthUser,
-    access: DisputeAccess,
+    disputeId: number,
     message: string,
   ): Promise<DisputeMessageResponse> {
     return this.uow.run(async () => {
-      const added = await this.disputes.addMessage(access.disputeId, user.id, message);
+      const added = await this.disputes.addMessage(disputeId, user.id, message);
       if (!added.ok) {
         throw DisputeErrors.DISPUTE_THREAD_CLOSED(
           'This dispute is CLOSED; its thread no longer takes messages.',
         );
       }
       const created = toDisputeMessageResponse(added.message);
-      const ref = { orderId: access.orderId, disputeId: access.disputeId };
+      const ref = { orderId: added.orderId, disputeId };
       await this.live.record('dispute.message_created', ref, created);
       return created;
     });

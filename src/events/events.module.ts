@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { UnitOfWorkModule } from '../database/transaction-host';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { VenuesModule } from '../venues/venues.module';
 import { Event } from './event.entity';
@@ -8,7 +9,7 @@ import { EventsService } from './events.service';
 import { AccessModule } from '../common/access/access.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Event]), VenuesModule, AccessModule],
+  imports: [UnitOfWorkModule, TypeOrmModule.forFeature([Event]), VenuesModule, AccessModule],
   controllers: [EventsController],
   providers: [EventsService, EventsRepository],
 })

@@ -3,6 +3,7 @@ import {
   Body,
   Controller,
   Get,
+  Param,
   Post,
   Req,
   Res,
@@ -21,21 +22,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  CurrentDispute,
-  DisputePartyGuard,
-  type DisputeAccess,
-} from '../disputes/dispute-access.guard';
-import {
-  CurrentOrder,
-  ORDER_PARTY,
-  OrderPartyGuard,
-  type OrderAccess,
-  type OrderPartyOptions,
-} from '../orders/order-access.guard';
+import { RequireParty } from '../common/access/access.guard';
+import { DISPUTE_PARTIES } from '../disputes/dispute.access';
+import { ORDER_PARTIES } from '../orders/order.access';
 import { CurrentUser, Public } from '../common/auth/auth.decorators';
 import type { AuthUser } from '../common/auth/roles';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
+import { ParseIdPipe } from '../common/parse-id.pipe';
 import type { EnvironmentVariables } from '../config/env.validation';
 import { StreamTokenRequestDto, StreamTokenResponse } from './dto/stream-token.dto';
 import { serveEventStream } from './event-stream';
@@ -54,14 +47,16 @@ const EventStream = (kind: StreamKind, description: string) =>
   applyDecorators(
     Public(),
     SetMetadata(STREAM_KIND, kind),
-    ...(kind === 'order'
-      ? [
-          SetMetadata(ORDER_PARTY, { param: 'id', admin: true } satisfies OrderPartyOptions),
-          UseGuards(StreamAuthGuard, OrderPartyGuard),
-        ]
-      : kind === 'dispute'
-        ? [UseGuards(StreamAuthGuard, DisputePartyGuard)]
-        : [UseGuards(StreamAuthGuard)]),
+    // StreamAuthGuard first: it is what puts the caller on the request for the access check.
+    UseGuards(StreamAuthGuard),
+    ...(kind === 'user'
+      ? []
+      : [
+          RequireParty(kind === 'order' ? ORDER_PARTIES : DISPUTE_PARTIES, {
+            param: 'id',
+            admin: true,
+          }),
+        ]),
     ApiBearerAuth(),
     ApiQuery({ name: 'token', required: false, description: 'A stream token, for EventSource.' }),
     ApiQuery({
@@ -107,11 +102,11 @@ export class LiveController {
     'message.created and order.status_changed on this order. Its buyer, its seller or an admin.',
   )
   orderEvents(
-    @CurrentOrder() access: OrderAccess,
+    @Param('id', ParseIdPipe) id: number,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.serve(request, reply, { kind: 'order', id: access.order.id });
+    return this.serve(request, reply, { kind: 'order', id });
   }
 
   @Get('disputes/:id/events')
@@ -121,11 +116,11 @@ export class LiveController {
     'dispute.message_created and dispute.resolved on this dispute. Its parties or an admin.',
   )
   disputeEvents(
-    @CurrentDispute() access: DisputeAccess,
+    @Param('id', ParseIdPipe) id: number,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.serve(request, reply, { kind: 'dispute', id: access.disputeId });
+    return this.serve(request, reply, { kind: 'dispute', id });
   }
 
   @Get('users/me/events')

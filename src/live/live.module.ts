@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { DisputesModule } from '../disputes/disputes.module';
-import { OrdersModule } from '../orders/orders.module';
+import { AccessModule } from '../common/access/access.module';
 import { LiveController } from './live.controller';
 import { LiveEventsModule } from './live-events.module';
 import { StreamAuthGuard } from './stream-auth.guard';
@@ -8,7 +7,7 @@ import { StreamTokensService } from './stream-tokens.service';
 
 /** Live order and dispute events streamed over SSE, with the same party checks as the threads. */
 @Module({
-  imports: [LiveEventsModule, OrdersModule, DisputesModule],
+  imports: [LiveEventsModule, AccessModule],
   controllers: [LiveController],
   providers: [StreamAuthGuard, StreamTokensService],
 })

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
-import { DisputeAccessService } from '../disputes/dispute-access.guard';
-import { OrderAccessService } from '../orders/order-access.guard';
+import { AccessService } from '../common/access/access.service';
+import { DISPUTE_PARTIES } from '../disputes/dispute.access';
+import { ORDER_PARTIES } from '../orders/order.access';
 import type { AuthUser } from '../common/auth/roles';
 import type { EnvironmentVariables } from '../config/env.validation';
 import type { StreamTokenRequestDto, StreamTokenResponse } from './dto/stream-token.dto';
@@ -12,15 +13,15 @@ const LIFETIME_SECONDS = 60;
 
 /**
  * Short-lived tokens for browsers' EventSource, which cannot send an Authorization header.
- * A stream token is issued only to someone who may read that stream, names that one stream,
+ * A stream token is issued only to someone who may read that stream (the stream route's own
+ * access rule, asked of AccessService for the ids in the body), names that one stream,
  * and is refused everywhere else (its `typ` is not an access token's).
  */
 @Injectable()
 export class StreamTokensService {
   constructor(
     private readonly jwt: JwtService,
-    private readonly orders: OrderAccessService,
-    private readonly disputes: DisputeAccessService,
+    private readonly access: AccessService,
     private readonly config: ConfigService<EnvironmentVariables, true>,
   ) {}
 
@@ -33,10 +34,10 @@ export class StreamTokensService {
     let scope: string;
     let path: string;
     if (dto.orderId !== undefined) {
-      await this.orders.check(user, dto.orderId, true);
+      await this.access.requireParty(user, ORDER_PARTIES, [dto.orderId], true);
       [scope, path] = [`order:${dto.orderId}`, `/orders/${dto.orderId}/events`];
     } else if (dto.disputeId !== undefined) {
-      await this.disputes.check(user, dto.disputeId);
+      await this.access.requireParty(user, DISPUTE_PARTIES, [dto.disputeId], true);
       [scope, path] = [`dispute:${dto.disputeId}`, `/disputes/${dto.disputeId}/events`];
     } else {
       [scope, path] = [`user:${user.id}`, '/users/me/events'];

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -7,12 +7,14 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentOrder, OrderParty, type OrderAccess } from '../orders/order-access.guard';
+import { RequireParty } from '../common/access/access.guard';
+import { ORDER_PARTIES } from '../orders/order.access';
 import { CurrentUser } from '../common/auth/auth.decorators';
 import type { AuthUser } from '../common/auth/roles';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { ApiPage } from '../common/pagination/api-page.decorator';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
+import { ParseIdPipe } from '../common/parse-id.pipe';
 import { RateLimit } from '../common/rate-limit/rate-limit.guard';
 import { messagesPerThread } from '../common/rate-limit/rules';
 import { CreateMessageDto, MessageResponse, ReadMarkerResponse } from './dto/message.dto';
@@ -27,18 +29,18 @@ export class MessagesController {
   constructor(private readonly messages: MessagesService) {}
 
   @Get()
-  @OrderParty({ param: 'orderId', admin: true })
+  @RequireParty(ORDER_PARTIES, { param: 'orderId', admin: true })
   @ORDER_ID
   @ApiOperation({ summary: "An order's thread, oldest first (its buyer, its seller, or an admin)" })
   @ApiPage(MessageResponse, 'Messages, oldest first.')
   @ApiErrors(400, 401, 403, 404)
-  list(@CurrentOrder() access: OrderAccess, @Query() query: PageQueryDto) {
-    return this.messages.list(access.order.id, query);
+  list(@Param('orderId', ParseIdPipe) orderId: number, @Query() query: PageQueryDto) {
+    return this.messages.list(orderId, query);
   }
 
   @Post()
   @RateLimit(messagesPerThread('order'))
-  @OrderParty({ param: 'orderId', admin: false })
+  @RequireParty(ORDER_PARTIES, { param: 'orderId', admin: false })
   @ORDER_ID
   @ApiOperation({
     summary: "Post to an order's thread (its buyer or its seller)",
@@ -48,15 +50,15 @@ export class MessagesController {
   @ApiErrors(400, 401, 403, 404, 409)
   post(
     @CurrentUser() user: AuthUser,
-    @CurrentOrder() access: OrderAccess,
+    @Param('orderId', ParseIdPipe) orderId: number,
     @Body() dto: CreateMessageDto,
   ): Promise<MessageResponse> {
-    return this.messages.post(user, access.order.id, dto.content);
+    return this.messages.post(user, orderId, dto.content);
   }
 
   @Post('read')
   @HttpCode(200)
-  @OrderParty({ param: 'orderId', admin: false })
+  @RequireParty(ORDER_PARTIES, { param: 'orderId', admin: false })
   @ORDER_ID
   @ApiOperation({
     summary: "Mark an order's thread read up to its newest message (its buyer or its seller)",
@@ -66,8 +68,8 @@ export class MessagesController {
   @ApiErrors(400, 401, 403, 404)
   markRead(
     @CurrentUser() user: AuthUser,
-    @CurrentOrder() access: OrderAccess,
+    @Param('orderId', ParseIdPipe) orderId: number,
   ): Promise<ReadMarkerResponse> {
-    return this.messages.markRead(user, access.order.id);
+    return this.messages.markRead(user, orderId);
   }
 }

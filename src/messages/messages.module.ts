@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { UnitOfWorkModule } from '../database/transaction-host';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LiveEventsModule } from '../live/live-events.module';
-import { OrdersModule } from '../orders/orders.module';
+import { AccessModule } from '../common/access/access.module';
 import { OrderMessageRead } from './order-message-read.entity';
 import { OrderMessage } from './order-message.entity';
 import { MessagesController } from './messages.controller';
@@ -11,9 +12,10 @@ import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
 
 @Module({
   imports: [
+    UnitOfWorkModule,
     TypeOrmModule.forFeature([OrderMessage, OrderMessageRead]),
     LiveEventsModule,
-    OrdersModule,
+    AccessModule,
     RateLimitModule,
   ],
   controllers: [MessagesController],

@@ -1,3 +1,5 @@
+import { isAdmin, type AuthUser } from '../common/auth/roles';
+
 /**
  * The order lifecycle: the one table that decides who may move an order from one status to
  * another. Everything that changes an order's status asks `decideTransition`.
@@ -28,6 +30,13 @@ export interface Actor {
   isSeller: boolean;
   isAdmin: boolean;
 }
+
+/** Who `user` is to the order, as decideTransition weighs it. */
+export const actorOf = (order: { buyerId: number; sellerId: number }, user: AuthUser): Actor => ({
+  isBuyer: order.buyerId === user.id,
+  isSeller: order.sellerId === user.id,
+  isAdmin: isAdmin(user),
+});
 
 export type Decision =
   { allowed: true } | { allowed: false; reason: 'same' | 'illegal' | 'forbidden'; message: string };

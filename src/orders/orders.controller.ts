@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -7,10 +7,11 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentOrder, OrderParty, type OrderAccess } from './order-access.guard';
+import { RequireParty } from '../common/access/access.guard';
 import { CurrentUser } from '../common/auth/auth.decorators';
 import type { AuthUser } from '../common/auth/roles';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
+import { ParseIdPipe } from '../common/parse-id.pipe';
 import { ApiPage } from '../common/pagination/api-page.decorator';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
 import {
@@ -20,6 +21,7 @@ import {
   OrderListQueryDto,
   OrderResponse,
 } from './dto/order.dto';
+import { ORDER_PARTIES } from './order.access';
 import { OrdersService } from './orders.service';
 
 const ORDER_ID = ApiParam({ name: 'id', description: 'Order id (positive integer).', example: 12 });
@@ -52,17 +54,17 @@ export class OrdersController {
   }
 
   @Get(':id')
-  @OrderParty({ param: 'id', admin: true })
+  @RequireParty(ORDER_PARTIES, { param: 'id', admin: true })
   @ORDER_ID
   @ApiOperation({ summary: 'One order (its buyer, its seller, or an admin)' })
   @ApiOkResponse({ type: OrderResponse })
   @ApiErrors(400, 401, 403, 404)
-  get(@CurrentOrder() access: OrderAccess): OrderResponse {
-    return this.orders.view(access.order);
+  get(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: number): Promise<OrderResponse> {
+    return this.orders.get(user, id);
   }
 
   @Patch(':id/status')
-  @OrderParty({ param: 'id', admin: true })
+  @RequireParty(ORDER_PARTIES, { param: 'id', admin: true })
   @ORDER_ID
   @ApiOperation({
     summary: 'Move an order along its lifecycle',
@@ -76,19 +78,19 @@ export class OrdersController {
   @ApiErrors(400, 401, 403, 404, 409)
   changeStatus(
     @CurrentUser() user: AuthUser,
-    @CurrentOrder() access: OrderAccess,
+    @Param('id', ParseIdPipe) id: number,
     @Query() query: ChangeStatusQueryDto,
   ): Promise<OrderResponse> {
-    return this.orders.changeStatus(user, access, query.status);
+    return this.orders.changeStatus(user, id, query.status);
   }
 
   @Get(':id/history')
-  @OrderParty({ param: 'id', admin: true })
+  @RequireParty(ORDER_PARTIES, { param: 'id', admin: true })
   @ORDER_ID
   @ApiOperation({ summary: 'Every status the order has had, oldest first' })
   @ApiPage(OrderHistoryEntryResponse, 'Status changes, oldest first.')
   @ApiErrors(400, 401, 403, 404)
-  history(@CurrentOrder() access: OrderAccess, @Query() query: PageQueryDto) {
-    return this.orders.history(access.order.id, query);
+  history(@Param('id', ParseIdPipe) id: number, @Query() query: PageQueryDto) {
+    return this.orders.history(id, query);
   }
 }

@@ -1,17 +1,22 @@
 import { Module } from '@nestjs/common';
+import { UnitOfWorkModule } from '../database/transaction-host';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OrderStatusHistory } from './order-status-history.entity';
 import { Order } from './order.entity';
 import { OrdersController } from './orders.controller';
 import { LiveEventsModule } from '../live/live-events.module';
-import { OrderAccessService, OrderPartyGuard } from './order-access.guard';
+import { AccessModule } from '../common/access/access.module';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Order, OrderStatusHistory]), LiveEventsModule],
+  imports: [
+    UnitOfWorkModule,
+    TypeOrmModule.forFeature([Order, OrderStatusHistory]),
+    LiveEventsModule,
+    AccessModule,
+  ],
   controllers: [OrdersController],
-  providers: [OrdersService, OrdersRepository, OrderAccessService, OrderPartyGuard],
-  exports: [OrdersRepository, OrderAccessService, OrderPartyGuard],
+  providers: [OrdersService, OrdersRepository],
 })
 export class OrdersModule {}

@@ -2,6 +2,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
 import type { OrderStatus } from './order-status';
+import { Order } from './order.entity';
 
 /** An order as the API shows it, read in one query with its open-dispute flag. */
 export interface OrderView {
@@ -94,6 +95,16 @@ export class OrdersRepository {
       viewerId === undefined ? [id] : [id, viewerId],
     );
     return rows.length ? toOrderView(rows[0]) : null;
+  }
+
+  /** The order's status and parties: what a status change is decided on. */
+  async findStatus(
+    id: number,
+  ): Promise<Pick<Order, 'id' | 'status' | 'buyerId' | 'sellerId'> | null> {
+    return this.db.tx.getRepository(Order).findOne({
+      where: { id },
+      select: { id: true, status: true, buyerId: true, sellerId: true },
+    });
   }
 
   /**

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../database/transaction-host';
-import type { OrderView } from './orders.repository';
-import type { OrderAccess } from './order-access.guard';
 import type { AuthUser } from '../common/auth/roles';
 import { toCents } from '../common/money';
 import { decodeIdCursor, idsAfter } from '../common/pagination/cursor';
@@ -14,8 +12,8 @@ import type {
   OrderListQueryDto,
   OrderResponse,
 } from './dto/order.dto';
-import { OrderErrors } from './order.errors';
-import { decideTransition, type Decision, type OrderStatus } from './order-status';
+import { OrderErrors, orderNotFound } from './order.errors';
+import { actorOf, decideTransition, type Decision, type OrderStatus } from './order-status';
 import { toOrderResponse } from './order.mapper';
 import { OrdersRepository, type CreateOrderResult } from './orders.repository';
 import { itemNotFound } from '../items/item.errors';
@@ -71,12 +69,14 @@ export class OrdersService {
    * conditional on the status the decision was made from, so of two concurrent changes from
    * one status exactly one applies. The live event commits with it.
    */
-  async changeStatus(user: AuthUser, access: OrderAccess, to: OrderStatus): Promise<OrderResponse> {
-    const from = access.order.status;
-    const decision = decideTransition(from, to, access);
+  async changeStatus(user: AuthUser, orderId: number, to: OrderStatus): Promise<OrderResponse> {
+    const order = await this.orders.findStatus(orderId);
+    if (!order) throw orderNotFound(orderId);
+    const from = order.status;
+    const decision = decideTransition(from, to, actorOf(order, user));
     if (!decision.allowed) throw TRANSITION_REFUSED[decision.reason](decision.message);
     return this.uow.run(async () => {
-      const changed = await this.orders.changeStatus(access.order.id, from, to, user.id);
+      const changed = await this.orders.changeStatus(orderId, from, to, user.id);
       if (!changed) {
         throw OrderErrors.ORDER_CHANGED_CONCURRENTLY(
           'The order changed while this request was handled; reload it and try again.',
@@ -97,7 +97,10 @@ export class OrdersService {
     }));
   }
 
-  view(order: OrderView): OrderResponse {
+  /** The order as the caller sees it (their unread count); access was checked on the route. */
+  async get(user: AuthUser, orderId: number): Promise<OrderResponse> {
+    const order = await this.orders.findView(orderId, user.id);
+    if (!order) throw orderNotFound(orderId);
     return toOrderResponse(order);
   }
 }

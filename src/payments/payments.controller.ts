@@ -4,6 +4,7 @@ import {
   Get,
   Headers,
   HttpCode,
+  Param,
   Post,
   Put,
   Query,
@@ -19,12 +20,14 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentOrder, OrderParty, type OrderAccess } from '../orders/order-access.guard';
+import { RequireParty } from '../common/access/access.guard';
+import { ORDER_PARTIES } from '../orders/order.access';
 import { CurrentUser, Public, Roles } from '../common/auth/auth.decorators';
 import type { AuthUser } from '../common/auth/roles';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { ApiPage } from '../common/pagination/api-page.decorator';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
+import { ParseIdPipe } from '../common/parse-id.pipe';
 import {
   PaymentResponse,
   PaymentSettingsDto,
@@ -96,13 +99,13 @@ export class PaymentsController {
 
   @Get('order/:orderId')
   @ApiBearerAuth()
-  @OrderParty({ param: 'orderId', admin: true })
+  @RequireParty(ORDER_PARTIES, { param: 'orderId', admin: true })
   @ApiParam({ name: 'orderId', example: 12 })
   @ApiOperation({ summary: "An order's payment (its buyer, its seller, or an admin)" })
   @ApiOkResponse({ type: PaymentResponse })
   @ApiErrors(400, 401, 403, 404)
-  forOrder(@CurrentOrder() access: OrderAccess): Promise<PaymentResponse> {
-    return this.payments.forOrder(access.order.id);
+  forOrder(@Param('orderId', ParseIdPipe) orderId: number): Promise<PaymentResponse> {
+    return this.payments.forOrder(orderId);
   }
 
   @Public()

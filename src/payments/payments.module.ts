@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { UnitOfWorkModule } from '../database/transaction-host';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { OrdersModule } from '../orders/orders.module';
+import { AccessModule } from '../common/access/access.module';
 import { PaymentSettings } from './payment-settings.entity';
 import { Payment } from './payment.entity';
 import { PaymentsController } from './payments.controller';
@@ -11,7 +12,11 @@ import { StripeEventsRepository } from './stripe-events.repository';
 import { StripeWebhookService } from './stripe-webhook.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Payment, PaymentSettings, StripeEvent]), OrdersModule],
+  imports: [
+    UnitOfWorkModule,
+    TypeOrmModule.forFeature([Payment, PaymentSettings, StripeEvent]),
+    AccessModule,
+  ],
   controllers: [PaymentsController],
   providers: [PaymentsService, PaymentsRepository, StripeEventsRepository, StripeWebhookService],
   exports: [PaymentsService],

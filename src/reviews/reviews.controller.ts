@@ -9,7 +9,8 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { CurrentOrder, OrderParty, type OrderAccess } from '../orders/order-access.guard';
+import { RequireParty } from '../common/access/access.guard';
+import { ORDER_PARTIES } from '../orders/order.access';
 import { CurrentUser, Public, Roles } from '../common/auth/auth.decorators';
 import type { AuthUser } from '../common/auth/roles';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
@@ -71,7 +72,7 @@ export class ReviewsController {
 
   @Get('order/:orderId')
   @ApiBearerAuth()
-  @OrderParty({ param: 'orderId', admin: true })
+  @RequireParty(ORDER_PARTIES, { param: 'orderId', admin: true })
   @ApiParam({ name: 'orderId', example: 99 })
   @ApiOperation({ summary: "An order's review, or null (its buyer, its seller, or an admin)" })
   @ApiOkResponse({
@@ -79,8 +80,8 @@ export class ReviewsController {
     schema: { nullable: true, allOf: [{ $ref: getSchemaPath(ReviewResponse) }] },
   })
   @ApiErrors(400, 401, 403, 404)
-  forOrder(@CurrentOrder() access: OrderAccess): Promise<ReviewResponse | null> {
-    return this.reviews.forOrder(access.order.id);
+  forOrder(@Param('orderId', ParseIdPipe) orderId: number): Promise<ReviewResponse | null> {
+    return this.reviews.forOrder(orderId);
   }
 
   @Delete(':id')

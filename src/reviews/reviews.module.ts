@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { OrdersModule } from '../orders/orders.module';
+import { AccessModule } from '../common/access/access.module';
 import { Review } from './review.entity';
 import { ReviewsController } from './reviews.controller';
 import { ReviewsRepository } from './reviews.repository';
@@ -8,7 +8,7 @@ import { ReviewsService } from './reviews.service';
 import { UserRating } from './user-rating.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Review, UserRating]), OrdersModule],
+  imports: [TypeOrmModule.forFeature([Review, UserRating]), AccessModule],
   controllers: [ReviewsController],
   providers: [ReviewsService, ReviewsRepository],
 })

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { UnitOfWorkModule } from '../database/transaction-host';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminBootstrapService } from './admin-bootstrap.service';
 import { PasswordHasher } from './password-hasher';
@@ -9,7 +10,7 @@ import { UsersService } from './users.service';
 import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User]), RateLimitModule],
+  imports: [UnitOfWorkModule, TypeOrmModule.forFeature([User]), RateLimitModule],
   controllers: [UsersController],
   providers: [UsersService, UsersRepository, PasswordHasher, AdminBootstrapService],
 })

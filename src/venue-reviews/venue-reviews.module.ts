@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { UnitOfWorkModule } from '../database/transaction-host';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { VenueEventRating } from './venue-event-rating.entity';
 import { VenueEventReview } from './venue-event-review.entity';
@@ -8,7 +9,11 @@ import { VenueReviewsService } from './venue-reviews.service';
 import { AccessModule } from '../common/access/access.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([VenueEventReview, VenueEventRating]), AccessModule],
+  imports: [
+    UnitOfWorkModule,
+    TypeOrmModule.forFeature([VenueEventReview, VenueEventRating]),
+    AccessModule,
+  ],
   controllers: [VenueReviewsController],
   providers: [VenueReviewsService, VenueReviewsRepository],
 })

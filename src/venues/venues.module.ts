@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { UnitOfWorkModule } from '../database/transaction-host';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Venue } from './venue.entity';
 import { VenuesController } from './venues.controller';
@@ -7,7 +8,7 @@ import { VenuesService } from './venues.service';
 import { AccessModule } from '../common/access/access.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Venue]), AccessModule],
+  imports: [UnitOfWorkModule, TypeOrmModule.forFeature([Venue]), AccessModule],
   controllers: [VenuesController],
   providers: [VenuesService, VenuesRepository],
   exports: [VenuesRepository],

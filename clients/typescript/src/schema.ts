@@ -1712,7 +1712,7 @@ export interface operations {
         'Last-Event-ID'?: string;
       };
       path: {
-        id: unknown;
+        id: number;
       };
       cookie?: never;
     };
@@ -1796,7 +1796,7 @@ export interface operations {
         'Last-Event-ID'?: string;
       };
       path: {
-        id: unknown;
+        id: number;
       };
       cookie?: never;
     };
@@ -4101,7 +4101,7 @@ export interface operations {
       header?: never;
       path: {
         /** @description Order id (positive integer). */
-        id: unknown;
+        id: number;
       };
       cookie?: never;
     };
@@ -4179,7 +4179,7 @@ export interface operations {
       header?: never;
       path: {
         /** @description Order id (positive integer). */
-        id: unknown;
+        id: number;
       };
       cookie?: never;
     };
@@ -4286,7 +4286,7 @@ export interface operations {
       header?: never;
       path: {
         /** @description Order id (positive integer). */
-        id: unknown;
+        id: number;
       };
       cookie?: never;
     };
@@ -4371,7 +4371,7 @@ export interface operations {
       header?: never;
       path: {
         /** @description Order id. */
-        orderId: unknown;
+        orderId: number;
       };
       cookie?: never;
     };
@@ -4455,7 +4455,7 @@ export interface operations {
       };
       path: {
         /** @description Order id. */
-        orderId: unknown;
+        orderId: number;
       };
       cookie?: never;
     };
@@ -4583,7 +4583,7 @@ export interface operations {
       };
       path: {
         /** @description Order id. */
-        orderId: unknown;
+        orderId: number;
       };
       cookie?: never;
     };
@@ -4997,7 +4997,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        orderId: unknown;
+        orderId: number;
       };
       cookie?: never;
     };
@@ -5796,7 +5796,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        orderId: unknown;
+        orderId: number;
       };
       cookie?: never;
     };
@@ -5872,7 +5872,7 @@ export interface operations {
       header?: never;
       path: {
         /** @description Dispute id. */
-        id: unknown;
+        id: number;
       };
       cookie?: never;
     };
@@ -5951,7 +5951,7 @@ export interface operations {
       };
       path: {
         /** @description Dispute id. */
-        id: unknown;
+        id: number;
       };
       cookie?: never;
     };
@@ -6619,7 +6619,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        orderId: unknown;
+        orderId: number;
       };
       cookie?: never;
     };

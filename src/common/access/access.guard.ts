@@ -10,32 +10,56 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/roles';
 import { parseId } from '../parse-id.pipe';
-import { AccessService, type OwnerRule } from './access.service';
+import { AccessService, type OwnerRule, type PartyRule } from './access.service';
 
-const OWNER_RULE = 'echo:ownerRule';
+const ACCESS = 'echo:access';
 
-interface Declared {
-  rule: OwnerRule;
-  param: string;
-}
+/** What a route declared: whose resource the id in `param` must be. */
+type Declared =
+  | { kind: 'owner'; rule: OwnerRule; param: string }
+  | { kind: 'party'; rule: PartyRule; param: string; admin: boolean };
 
-/** Checks the declared rule on the id in the path; it loads nothing for the handler. */
+/**
+ * Checks the declared rule on the id in the path, through AccessService. It only answers
+ * "may this caller?": it loads nothing for the handler, which reads what it needs itself.
+ * Malformed id 400, missing resource 404, anyone else 403.
+ */
 @Injectable()
-export class OwnerGuard implements CanActivate {
+export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly access: AccessService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const { rule, param } = this.reflector.get<Declared>(OWNER_RULE, context.getHandler());
+    const declared = this.reflector.get<Declared | undefined>(ACCESS, context.getHandler());
+    if (!declared) throw new Error('AccessGuard on a route without @RequireOwner/@RequireParty');
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
-    const id = parseId((request.params as Record<string, string>)[param], param);
-    await this.access.requireOwner(request.user!, rule, [id]);
+    const ids = [
+      parseId((request.params as Record<string, string>)[declared.param], declared.param),
+    ];
+    if (declared.kind === 'owner') {
+      await this.access.requireOwner(request.user!, declared.rule, ids);
+    } else {
+      await this.access.requireParty(request.user!, declared.rule, ids, declared.admin);
+    }
     return true;
   }
 }
 
-/** Declares that only the owner of the resource in `param` (or an admin) may use the route. */
+/** Only the owner of the resource in `param` (or an admin) may use the route. */
 export const RequireOwner = (rule: OwnerRule, param = 'id') =>
-  applyDecorators(SetMetadata(OWNER_RULE, { rule, param }), UseGuards(OwnerGuard));
+  applyDecorators(
+    SetMetadata(ACCESS, { kind: 'owner', rule, param } satisfies Declared),
+    UseGuards(AccessGuard),
+  );
+
+/**
+ * Only the parties of the resource in `param` may use the route; with `admin`, admins too.
+ * Where another guard must run first (a stream's own authentication), list it before this.
+ */
+export const RequireParty = (rule: PartyRule, options: { param: string; admin: boolean }) =>
+  applyDecorators(
+    SetMetadata(ACCESS, { kind: 'party', rule, ...options } satisfies Declared),
+    UseGuards(AccessGuard),
+  );

@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
-import { OwnerGuard } from './access.guard';
+import { AccessGuard } from './access.guard';
 import { AccessRepository } from './access.repository';
 import { AccessService } from './access.service';
 
-/** Imported by the modules whose routes declare @RequireOwner (the guard runs in their scope). */
+/**
+ * Imported by the modules whose routes declare @RequireOwner or @RequireParty: the guard runs
+ * in their scope.
+ */
 @Module({
-  providers: [AccessRepository, AccessService, OwnerGuard],
-  exports: [AccessService, OwnerGuard],
+  providers: [AccessRepository, AccessService, AccessGuard],
+  exports: [AccessService, AccessGuard],
 })
 export class AccessModule {}

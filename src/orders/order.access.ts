@@ -1,0 +1,15 @@
+import type { PartyRule } from '../common/access/access.service';
+import { OrderErrors, orderNotFound } from './order.errors';
+
+/** An order, its thread, its review, its payment and its dispute are its buyer's and seller's. */
+export const ORDER_PARTIES: PartyRule = {
+  table: 'orders',
+  parties: ['buyer_id', 'seller_id'],
+  notFound: orderNotFound,
+  notParty: (adminAllowed) =>
+    OrderErrors.ORDER_PARTY_REQUIRED(
+      adminAllowed
+        ? 'Only the buyer, the seller or an admin may do this on this order.'
+        : 'Only the buyer or the seller of this order may do this.',
+    ),
+};
