@@ -180,6 +180,7 @@ export const serviceSql = {
         null as unknown as PaymentsService,
         writer,
         uow,
+        access(),
       ).openQueue({ limit: 50 }),
     ),
 };

@@ -32,8 +32,7 @@ export interface DisputeMessageRecord {
 }
 
 export type OpenResult =
-  | { ok: true; dispute: DisputeRecord }
-  | { ok: false; reason: 'ORDER_NOT_FOUND' | 'NOT_PARTY' | 'ALREADY_OPEN' };
+  { ok: true; dispute: DisputeRecord } | { ok: false; reason: 'ALREADY_OPEN' };
 
 export type ResolveResult =
   { ok: true; dispute: DisputeRecord } | { ok: false; reason: 'NOT_FOUND' | 'NOT_OPEN' };
@@ -84,37 +83,29 @@ export class DisputesRepository {
   }
 
   /**
-   * Opens a dispute for a party of the order, in one statement that also says why it did not:
-   * no such order, or a caller who is not its buyer or seller. The partial unique index "one
-   * OPEN dispute per order" decides between concurrent opens: one insert wins, the others are
-   * refused (the violation aborts a surrounding transaction, which the caller must not go on
-   * with).
+   * Opens a dispute on the order (whose party the caller was checked to be). The partial unique
+   * index "one OPEN dispute per order" decides between concurrent opens: one insert wins, the
+   * others are refused (the violation aborts a surrounding transaction, which the caller must
+   * not go on with).
    */
   async open(orderId: number, userId: number, reason: string): Promise<OpenResult> {
-    let rows: (DisputeRecord & { orderFound: boolean })[];
     try {
-      rows = await this.db.tx.query(
-        `WITH o AS (SELECT id, buyer_id, seller_id FROM orders WHERE id = $1),
-         created AS (
+      const rows: DisputeRecord[] = await this.db.tx.query(
+        `WITH created AS (
            INSERT INTO disputes (order_id, created_by_user_id, reason, status)
-           SELECT o.id, $2, $3, $4 FROM o
-           WHERE o.buyer_id = $2 OR o.seller_id = $2
+           VALUES ($1, $2, $3, $4)
            RETURNING *
          )
-         SELECT EXISTS (SELECT 1 FROM o) AS "orderFound", ${DISPUTE_COLUMNS}
-         FROM (SELECT 1) AS one
-         LEFT JOIN created d ON true LEFT JOIN users u ON u.id = d.created_by_user_id`,
+         SELECT ${DISPUTE_COLUMNS} FROM created d JOIN users u ON u.id = d.created_by_user_id`,
         [orderId, userId, reason, DISPUTE_PROCESS.open.to],
       );
+      return { ok: true, dispute: rows[0] };
     } catch (err) {
       if (isUniqueViolation(err, 'disputes_one_open_per_order')) {
         return { ok: false, reason: 'ALREADY_OPEN' };
       }
       throw err;
     }
-    const { orderFound, ...dispute } = rows[0];
-    if (dispute.id !== null) return { ok: true, dispute };
-    return { ok: false, reason: orderFound ? 'NOT_PARTY' : 'ORDER_NOT_FOUND' };
   }
 
   async findById(id: number): Promise<DisputeRecord | null> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AccessService } from '../common/access/access.service';
 import { UnitOfWork } from '../database/transaction-host';
 import type { AuthUser } from '../common/auth/roles';
 import { fromCents, toCents } from '../common/money';
@@ -7,6 +8,7 @@ import { Page } from '../common/pagination/page';
 import type { PageQueryDto } from '../common/pagination/page-query.dto';
 import { LiveEventsWriter } from '../live/live-events.writer';
 import { PaymentsService } from '../payments/payments.service';
+import { DISPUTE_OPENERS } from './dispute.access';
 import { DisputeErrors, disputeNotFound } from './dispute.errors';
 import { toDisputeMessageResponse, toDisputeResponse } from './dispute.mapper';
 import { DisputesRepository, type DisputeRecord } from './disputes.repository';
@@ -17,7 +19,6 @@ import type {
   DisputeWithMessagesResponse,
   ResolveDisputeDto,
 } from './dto/dispute.dto';
-import { orderNotFound } from '../orders/order.errors';
 
 @Injectable()
 export class DisputesService {
@@ -26,24 +27,23 @@ export class DisputesService {
     private readonly payments: PaymentsService,
     private readonly live: LiveEventsWriter,
     private readonly uow: UnitOfWork,
+    private readonly access: AccessService,
   ) {}
 
-  /** Opens a dispute for a party of the order; one OPEN dispute per order. */
+  /**
+   * Opens a dispute for a party of the order; one OPEN dispute per order. The order is named in
+   * the body, so its access rule is asked here rather than on the route. An order's parties
+   * never change, so the check cannot go stale before the insert.
+   */
   async open(user: AuthUser, dto: CreateDisputeDto): Promise<DisputeResponse> {
+    await this.access.requireParty(user, DISPUTE_OPENERS, [dto.orderId], false);
     const opened = await this.disputes.open(dto.orderId, user.id, dto.reason);
-    if (opened.ok) return toDisputeResponse(opened.dispute);
-    switch (opened.reason) {
-      case 'ORDER_NOT_FOUND':
-        throw orderNotFound(dto.orderId);
-      case 'NOT_PARTY':
-        throw DisputeErrors.DISPUTE_PARTY_REQUIRED(
-          'Only the buyer or the seller of this order may open a dispute.',
-        );
-      case 'ALREADY_OPEN':
-        throw DisputeErrors.DISPUTE_ALREADY_OPEN(
-          'This order already has an OPEN dispute; continue in its thread.',
-        );
+    if (!opened.ok) {
+      throw DisputeErrors.DISPUTE_ALREADY_OPEN(
+        'This order already has an OPEN dispute; continue in its thread.',
+      );
     }
+    return toDisputeResponse(opened.dispute);
   }
 
   /** One dispute with its thread, oldest message first. */
