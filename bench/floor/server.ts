@@ -117,16 +117,24 @@ export function startFloor(env: NodeJS.ProcessEnv = process.env) {
 
   /**
    * The route's access check (@RequireParty(ORDER_PARTIES)): 404 when missing, 403 unless
-   * buyer, seller or (where allowed) admin.
+   * buyer, seller or (where allowed) admin. An order's parties never change, so, as
+   * AccessService does, they are read once and kept (a missing order is not).
    */
+  const parties = new Map<number, [number, number]>();
   async function requireParty(user: AuthUser, orderId: number, allowAdmin: boolean) {
-    const q = floorStatements.orderParties(orderId);
-    const { rows } = await pool.query<{ first_party: number; second_party: number }>(
-      q.sql,
-      q.params,
-    );
-    if (!rows.length) throw new HttpError(404, `Order ${orderId} does not exist.`);
-    const party = rows[0].first_party === user.id || rows[0].second_party === user.id;
+    let pair = parties.get(orderId);
+    if (!pair) {
+      const q = floorStatements.orderParties(orderId);
+      const { rows } = await pool.query<{ first_party: number; second_party: number }>(
+        q.sql,
+        q.params,
+      );
+      if (!rows.length) throw new HttpError(404, `Order ${orderId} does not exist.`);
+      pair = [rows[0].first_party, rows[0].second_party];
+      if (parties.size >= 100_000) parties.clear();
+      parties.set(orderId, pair);
+    }
+    const party = pair.includes(user.id);
     if (!party && !(allowAdmin && user.roles.includes('ADMIN'))) {
       throw new HttpError(
         403,

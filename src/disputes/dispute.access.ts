@@ -7,6 +7,8 @@ export const DISPUTE_PARTIES: PartyRule = {
   table: 'disputes',
   parties: ['buyer_id', 'seller_id'],
   via: { table: 'orders', key: 'order_id' },
+  // disputes_order_fixed refuses moving a dispute to another order; the order's parties are fixed.
+  partiesNeverChange: true,
   notFound: disputeNotFound,
   notParty: () =>
     DisputeErrors.DISPUTE_ACCESS_DENIED(

@@ -5,6 +5,8 @@ import { OrderErrors, orderNotFound } from './order.errors';
 export const ORDER_PARTIES: PartyRule = {
   table: 'orders',
   parties: ['buyer_id', 'seller_id'],
+  // The orders_parties_fixed trigger refuses any change of buyer_id or seller_id.
+  partiesNeverChange: true,
   notFound: orderNotFound,
   notParty: (adminAllowed) =>
     OrderErrors.ORDER_PARTY_REQUIRED(
