@@ -57,6 +57,7 @@ async function capture(
     base_price_cents: 12_050,
     user_id: viewerId,
     roles: ['USER'],
+    session_version: 1,
     created_by_user_id: viewerId,
     created_by_username: 'captured',
     reason: 'captured',

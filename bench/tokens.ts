@@ -7,8 +7,8 @@ export const BENCH_JWT_SECRET = 'echo-bench-secret-not-for-production-0123456789
 const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
 
 /**
- * An access token as `POST /users/login` issues it: HS256, `{sub, roles, typ: 'access'}`, with
- * `iat` and `exp`. `iatOffset` makes tokens of the same user distinct, so every connection of a
+ * An access token as `POST /users/login` issues it: HS256, `{sub, roles, typ: 'access', sv}`,
+ * with `iat` and `exp` (`sv` 1: the seeded accounts' sessions were never ended). `iatOffset` makes tokens of the same user distinct, so every connection of a
  * scenario carries its own token and nothing can be cached across connections.
  */
 export function accessToken(
@@ -23,6 +23,7 @@ export function accessToken(
       sub: String(userId),
       roles,
       typ: options.typ ?? 'access',
+      sv: 1,
       iat,
       exp: iat + (options.lifetimeSeconds ?? 6 * 3600),
     }),

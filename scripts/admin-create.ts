@@ -4,6 +4,7 @@
  * `npm start` first: one process at a time may own that folder).
  */
 import { upsertAdmin } from '../src/users/admin-account';
+import { adminUpsertWarning } from '../src/users/users.repository';
 import { hashPassword } from '../src/users/password-hasher';
 import { fail, flags, withMigratedDatabase } from './script-database';
 
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
   const admin = await withMigratedDatabase(async (ds) =>
     upsertAdmin(ds, email, await hashPassword(password)),
   );
+  const warning = adminUpsertWarning(admin);
+  if (warning) process.stderr.write(`warning: ${warning}\n`);
   process.stdout.write(
     `Admin ready: ${admin.email} (id ${admin.id}, username ${admin.username})\n`,
   );

@@ -1,6 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { AuthUser } from '../../src/common/auth/roles';
-import { authUserFrom, type TokenClaims } from '../../src/common/auth/token-claims';
+import { authUserFrom, type TokenClaims, type TokenUser } from '../../src/common/auth/token-claims';
 
 const BEARER = /(\S+)\s+(\S+)/;
 
@@ -18,7 +17,7 @@ function decodeJson(part: string): unknown {
  * signature, `nbf` and `exp` when present, then the same claim check (`typ: 'access'`, a
  * positive integer `sub`, known roles) from src/common/auth/token-claims.ts.
  */
-export function verifyBearer(header: string | undefined, secret: string): AuthUser | null {
+export function verifyBearer(header: string | undefined, secret: string): TokenUser | null {
   const match = header ? BEARER.exec(header) : null;
   if (!match || match[1].toLowerCase() !== 'bearer') return null;
   const parts = match[2].split('.');

@@ -11,8 +11,11 @@ export interface Statement {
   params: unknown[];
 }
 
-/** AccountStatus.current(id): the token's account must be active; its roles are taken from it. */
-const CURRENT_ACCOUNT = 'SELECT roles FROM users WHERE id = $1 AND is_active';
+/**
+ * AccountStatus.current(id): the token's account must be active and on the token's session
+ * version; its roles are taken from it.
+ */
+const CURRENT_ACCOUNT = 'SELECT roles, session_version FROM users WHERE id = $1 AND is_active';
 
 /** The access check of the order routes (AccessService.requireParty with ORDER_PARTIES). */
 const ORDER_PARTIES = `SELECT r.id, r.buyer_id AS first_party, r.seller_id AS second_party

@@ -100,19 +100,25 @@ export function startFloor(env: NodeJS.ProcessEnv = process.env) {
    * roles are read from the database, at most once per user per AUTH_CACHE_MS.
    */
   const ttl = Number(env.AUTH_CACHE_MS ?? 5000);
-  const accounts = new Map<number, { user: AuthUser | null; at: number }>();
-  async function currentAccount(id: number): Promise<AuthUser | null> {
+  type Account = { roles: AuthUser['roles']; sessionVersion: number } | null;
+  const accounts = new Map<number, { account: Account; at: number }>();
+  async function currentAccount(id: number): Promise<Account> {
     const now = Date.now();
     const hit = accounts.get(id);
-    if (hit && now - hit.at < ttl) return hit.user;
+    if (hit && now - hit.at < ttl) return hit.account;
     const q = floorStatements.account(id);
-    const { rows } = await pool.query<{ roles: AuthUser['roles'] }>(q.sql, q.params);
-    const user = rows.length ? { id, roles: rows[0].roles } : null;
+    const { rows } = await pool.query<{ roles: AuthUser['roles']; session_version: number }>(
+      q.sql,
+      q.params,
+    );
+    const account = rows.length
+      ? { roles: rows[0].roles, sessionVersion: rows[0].session_version }
+      : null;
     if (ttl > 0) {
       if (accounts.size >= 50_000) accounts.clear();
-      accounts.set(id, { user, at: now });
+      accounts.set(id, { account, at: now });
     }
-    return user;
+    return account;
   }
 
   /**
@@ -193,8 +199,16 @@ export function startFloor(env: NodeJS.ProcessEnv = process.env) {
         'The bearer token is missing, invalid or expired; log in again to get a new one.',
       );
     }
-    const user = await currentAccount(claimed.id);
-    if (!user) throw new HttpError(401, 'This account is deactivated or no longer exists.');
+    const account = await currentAccount(claimed.id);
+    if (!account) throw new HttpError(401, 'This account is deactivated or no longer exists.');
+    if (account.sessionVersion !== claimed.sessionVersion) {
+      throw new HttpError(
+        401,
+        "This session has ended: the account's password, roles or status changed since the " +
+          'token was issued. Log in again.',
+      );
+    }
+    const user: AuthUser = { id: claimed.id, roles: account.roles };
     const orderId = parseId(routed[1]);
     if (order) {
       await requireParty(user, orderId, true);

@@ -27,6 +27,7 @@ import { DISPUTE_PARTIES } from '../disputes/dispute.access';
 import { ORDER_PARTIES } from '../orders/order.access';
 import { CurrentUser, Public } from '../common/auth/auth.decorators';
 import type { AuthUser } from '../common/auth/roles';
+import type { TokenUser } from '../common/auth/token-claims';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import type { EnvironmentVariables } from '../config/env.validation';
@@ -148,7 +149,8 @@ export class LiveController {
   @ApiCreatedResponse({ type: StreamTokenResponse })
   @ApiErrors(400, 401, 403, 404)
   streamToken(
-    @CurrentUser() user: AuthUser,
+    // JwtAuthGuard leaves the token's session version on the caller: the stream token inherits it.
+    @CurrentUser() user: TokenUser,
     @Body() dto: StreamTokenRequestDto,
   ): Promise<StreamTokenResponse> {
     return this.tokens.issue(user, dto);

@@ -4,7 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import type { FastifyRequest } from 'fastify';
 import { AccountStatus } from '../common/auth/account-status';
 import type { AuthUser } from '../common/auth/roles';
-import { authUserFrom, type TokenClaims } from '../common/auth/token-claims';
+import { authUserFrom, type TokenClaims, type TokenUser } from '../common/auth/token-claims';
 import { AuthErrors } from '../common/auth/auth.errors';
 
 export const STREAM_KIND = 'echo:streamKind';
@@ -52,14 +52,15 @@ export class StreamAuthGuard implements CanActivate {
     );
   }
 
-  /** The account as it is now: deactivated is refused, roles as currently granted. */
-  private async active(user: AuthUser): Promise<AuthUser> {
-    const current = await this.accounts.current(user.id);
-    if (!current) throw this.unauthorized();
-    return current;
+  /**
+   * The account as it is now: deactivated is refused, and so is a token of an ended session
+   * (the same check, and the same codes, as every other route); roles as currently granted.
+   */
+  private active(user: TokenUser): Promise<TokenUser> {
+    return this.accounts.authorize(user);
   }
 
-  private verify(token: string, typ: 'access'): AuthUser {
+  private verify(token: string, typ: 'access'): TokenUser {
     const user = authUserFrom(this.claims(token), typ);
     if (!user) throw this.unauthorized();
     return user;

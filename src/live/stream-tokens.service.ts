@@ -4,7 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { AccessService } from '../common/access/access.service';
 import { DISPUTE_PARTIES } from '../disputes/dispute.access';
 import { ORDER_PARTIES } from '../orders/order.access';
-import type { AuthUser } from '../common/auth/roles';
+import type { TokenUser } from '../common/auth/token-claims';
 import type { EnvironmentVariables } from '../config/env.validation';
 import type { StreamTokenRequestDto, StreamTokenResponse } from './dto/stream-token.dto';
 import { LiveErrors } from './live.errors';
@@ -25,7 +25,7 @@ export class StreamTokensService {
     private readonly config: ConfigService<EnvironmentVariables, true>,
   ) {}
 
-  async issue(user: AuthUser, dto: StreamTokenRequestDto): Promise<StreamTokenResponse> {
+  async issue(user: TokenUser, dto: StreamTokenRequestDto): Promise<StreamTokenResponse> {
     if (dto.orderId !== undefined && dto.disputeId !== undefined) {
       throw LiveErrors.STREAM_TOKEN_ONE_STREAM(
         'Ask for one stream: send orderId or disputeId, not both.',
@@ -43,7 +43,7 @@ export class StreamTokensService {
       [scope, path] = [`user:${user.id}`, '/users/me/events'];
     }
     const token = this.jwt.sign(
-      { sub: String(user.id), roles: user.roles, typ: 'stream', scope },
+      { sub: String(user.id), roles: user.roles, typ: 'stream', sv: user.sessionVersion, scope },
       { expiresIn: LIFETIME_SECONDS },
     );
     const prefix = this.config.get('API_PREFIX', { infer: true });

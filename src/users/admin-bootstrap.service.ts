@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { EnvironmentVariables } from '../config/env.validation';
+import { adminUpsertWarning } from './users.repository';
 import { UsersService } from './users.service';
 
 /** With ADMIN_EMAIL and ADMIN_PASSWORD set, the service creates or promotes that admin. */
@@ -18,6 +19,12 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
     const password = this.config.get('ADMIN_PASSWORD', { infer: true });
     if (!email || !password) return;
     const admin = await this.users.ensureAdmin(email, password);
-    this.logger.log(`Admin ${admin.email} (id ${admin.id}) is ready`);
+    if (!admin) {
+      this.logger.log(`Admin ${email} is in place; nothing changed`);
+      return;
+    }
+    const warning = adminUpsertWarning(admin);
+    if (warning) this.logger.warn(warning);
+    else this.logger.log(`Admin ${admin.email} (id ${admin.id}) created`);
   }
 }

@@ -33,6 +33,13 @@ export class User {
   @Column({ type: 'boolean', default: true })
   isActive!: boolean;
 
+  /**
+   * Raised whenever the account's password, roles or active flag change, and on promotion:
+   * tokens carry the version they were issued under, and an older one is refused.
+   */
+  @Column({ type: 'integer', default: 1 })
+  sessionVersion!: number;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

@@ -13,6 +13,10 @@ export const UserErrors = defineErrors({
     status: 409,
     meaning: 'The only admin cannot lose the ADMIN role; make another user an admin first.',
   },
+  CURRENT_PASSWORD_WRONG: {
+    status: 403,
+    meaning: "currentPassword is not the account's password; the password was not changed.",
+  },
   CANNOT_DEACTIVATE_SELF: { status: 409, meaning: 'An admin cannot deactivate their own account.' },
 });
 

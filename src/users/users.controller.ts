@@ -13,8 +13,13 @@ import { ApiPage } from '../common/pagination/api-page.decorator';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { RateLimit } from '../common/rate-limit/rate-limit.guard';
-import { LOGIN_PER_ACCOUNT, LOGIN_PER_IP, REGISTER_PER_IP } from '../common/rate-limit/rules';
-import { LoginDto, RegisterDto } from './dto/register.dto';
+import {
+  LOGIN_PER_ACCOUNT,
+  LOGIN_PER_IP,
+  PASSWORD_CHANGE_PER_ACCOUNT,
+  REGISTER_PER_IP,
+} from '../common/rate-limit/rules';
+import { ChangePasswordDto, LoginDto, RegisterDto } from './dto/register.dto';
 import { UpdateActiveDto, UpdateRolesDto } from './dto/update-roles.dto';
 import { AuthResponse, PublicProfileResponse, UserResponse } from './dto/user.response';
 import { UsersService } from './users.service';
@@ -52,6 +57,26 @@ export class UsersController {
   @ApiErrors(401)
   me(@CurrentUser() user: AuthUser): Promise<UserResponse> {
     return this.users.me(user.id);
+  }
+
+  @Post('me/password')
+  @RateLimit(PASSWORD_CHANGE_PER_ACCOUNT)
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: "Change the caller's password",
+    description:
+      'Needs the current password. Every session of the account ends, on every device and ' +
+      'instance (within AUTH_CACHE_MS), this one included: the answer carries a new token. ' +
+      'A wrong currentPassword is 403 and changes nothing; tries are limited like logins.',
+  })
+  @ApiOkResponse({ type: AuthResponse })
+  @ApiErrors(400, 401, 403)
+  changePassword(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: ChangePasswordDto,
+  ): Promise<AuthResponse> {
+    return this.users.changePassword(user, dto);
   }
 
   @Get()

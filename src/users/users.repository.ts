@@ -21,6 +21,10 @@ export interface AdminAccount {
   id: number;
   email: string;
   username: string;
+  /** The account existed before: it was promoted (or re-set) and its sessions ended. */
+  existed: boolean;
+  /** It already held ADMIN before. */
+  wasAdmin: boolean;
 }
 
 export interface NewAdmin {
@@ -33,8 +37,11 @@ export interface NewAdmin {
 
 /**
  * Creates the admin with this email, or promotes the existing account (and resets its password
- * and reactivates it), in one statement. A plain function on an EntityManager because the
- * command-line scripts call it without Nest; UsersRepository.upsertAdmin is the same inside the app.
+ * and reactivates it, which ends all of its sessions: see the users_end_sessions trigger), in
+ * one statement. The subquery in RETURNING
+ * reads the row as it was before the statement, which tells a promotion from a creation. A
+ * plain function on an EntityManager because the command-line scripts call it without Nest;
+ * UsersRepository.upsertAdmin is the same inside the app.
  */
 export async function upsertAdminAccount(
   manager: EntityManager,
@@ -49,10 +56,26 @@ export async function upsertAdminAccount(
      ON CONFLICT (email) DO UPDATE
        SET roles = ARRAY['USER','ADMIN'], password_hash = EXCLUDED.password_hash,
            is_active = true, updated_at = now()
-     RETURNING id, email, username`,
+     RETURNING id, email, username,
+       EXISTS (SELECT 1 FROM users b WHERE b.email = $1) AS "existed",
+       COALESCE((SELECT 'ADMIN' = ANY(b.roles) FROM users b WHERE b.email = $1), false)
+         AS "wasAdmin"`,
     [admin.email, admin.username, admin.passwordHash],
   );
   return rows[0];
+}
+
+/**
+ * The warning an admin upsert owes the operator when it changed an existing account, naming
+ * it; null when it created a new one.
+ */
+export function adminUpsertWarning(admin: AdminAccount): string | null {
+  if (!admin.existed) return null;
+  return admin.wasAdmin
+    ? `Admin ${admin.email} (id ${admin.id}) already existed: its password was reset and every ` +
+        'session of that account has ended.'
+    : `Existing account ${admin.email} (id ${admin.id}) was promoted to ADMIN: its password was ` +
+        'reset and every session of that account has ended (tokens issued before are refused).';
 }
 
 /** Every query of accounts. */
@@ -95,6 +118,12 @@ export class UsersRepository {
 
   save(user: User): Promise<User> {
     return this.users.save(user);
+  }
+
+  /** Sets a new password hash (which ends the account's sessions); false when it is inactive. */
+  async setPasswordHash(id: number, passwordHash: string): Promise<boolean> {
+    const result = await this.users.update({ id, isActive: true }, { passwordHash });
+    return (result.affected ?? 0) > 0;
   }
 
   /**

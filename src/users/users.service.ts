@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../database/transaction-host';
 import { JwtService } from '@nestjs/jwt';
+import { AccountStatus } from '../common/auth/account-status';
 import type { AuthUser, Role } from '../common/auth/roles';
 import { decodeIdCursor } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type { PageQueryDto } from '../common/pagination/page-query.dto';
 import { adminIdentity } from './admin-account';
-import type { LoginDto, RegisterDto } from './dto/register.dto';
+import type { ChangePasswordDto, LoginDto, RegisterDto } from './dto/register.dto';
 import {
   toPublicProfile,
   toUserResponse,
@@ -26,6 +27,7 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly jwt: JwtService,
     private readonly uow: UnitOfWork,
+    private readonly accounts: AccountStatus,
   ) {}
 
   async register(dto: RegisterDto): Promise<AuthResponse> {
@@ -54,6 +56,29 @@ export class UsersService {
     return this.authResponse(user);
   }
 
+  /**
+   * Changes the caller's password after checking the current one. Every session of the
+   * account ends (the users_end_sessions trigger raises its session version), this one
+   * included: the answer carries a new token.
+   */
+  async changePassword(caller: AuthUser, dto: ChangePasswordDto): Promise<AuthResponse> {
+    const user = await this.get(caller.id);
+    if (!(await this.hasher.verify(user.passwordHash, dto.currentPassword))) {
+      throw UserErrors.CURRENT_PASSWORD_WRONG(
+        'currentPassword is not the password of this account; the password was not changed.',
+      );
+    }
+    const passwordHash = await this.hasher.hash(dto.newPassword);
+    const answer = await this.uow.run(async () => {
+      if (!(await this.users.setPasswordHash(caller.id, passwordHash))) {
+        throw userNotFound(caller.id);
+      }
+      return this.authResponse(await this.get(caller.id));
+    });
+    this.accounts.forget(caller.id);
+    return answer;
+  }
+
   async me(id: number): Promise<UserResponse> {
     return toUserResponse(await this.get(id));
   }
@@ -76,7 +101,7 @@ export class UsersService {
    * concurrent demotions cannot both pass it.
    */
   async updateRoles(id: number, roles: Role[]): Promise<UserResponse> {
-    return this.uow.run(async () => {
+    const updated = await this.uow.run(async () => {
       const wanted: Role[] = roles.includes('ADMIN') ? ['USER', 'ADMIN'] : ['USER'];
       const admins = await this.users.lockAdminIds();
       const user = await this.get(id);
@@ -89,6 +114,10 @@ export class UsersService {
       user.roles = wanted;
       return toUserResponse(await this.users.save(user));
     });
+    // A change of roles ends the account's sessions (users_end_sessions); this instance
+    // stops honouring them at once, the others within AUTH_CACHE_MS.
+    this.accounts.forget(id);
+    return updated;
   }
 
   /**
@@ -101,13 +130,30 @@ export class UsersService {
     }
     const user = await this.get(id);
     user.isActive = isActive;
-    return toUserResponse(await this.users.save(user));
+    const saved = toUserResponse(await this.users.save(user));
+    this.accounts.forget(id);
+    return saved;
   }
 
-  /** See upsertAdmin: used by ADMIN_EMAIL/ADMIN_PASSWORD at start-up. */
-  async ensureAdmin(email: string, password: string): Promise<AdminAccount> {
+  /**
+   * See upsertAdmin: used by ADMIN_EMAIL/ADMIN_PASSWORD at start-up. An account that is already
+   * an active admin with that password is left alone, so that a restart does not end its
+   * sessions; null then.
+   */
+  async ensureAdmin(email: string, password: string): Promise<AdminAccount | null> {
+    const identity = adminIdentity(email);
+    const existing = await this.users.findByEmail(identity.email);
+    if (
+      existing?.isActive &&
+      existing.roles.includes('ADMIN') &&
+      (await this.hasher.verify(existing.passwordHash, password))
+    ) {
+      return null;
+    }
     const passwordHash = await this.hasher.hash(password);
-    return this.users.upsertAdmin({ ...adminIdentity(email), passwordHash });
+    const admin = await this.users.upsertAdmin({ ...identity, passwordHash });
+    this.accounts.forget(admin.id);
+    return admin;
   }
 
   private async get(id: number): Promise<User> {
@@ -117,7 +163,12 @@ export class UsersService {
   }
 
   private authResponse(user: User): AuthResponse {
-    const token = this.jwt.sign({ sub: String(user.id), roles: user.roles, typ: 'access' });
+    const token = this.jwt.sign({
+      sub: String(user.id),
+      roles: user.roles,
+      typ: 'access',
+      sv: user.sessionVersion,
+    });
     const { id, email, username, roles, isActive } = user;
     return { token, id, email, username, roles, isActive };
   }

@@ -40,6 +40,7 @@ describe('authentication: which tokens open the API', () => {
     sub: String(u.id),
     roles: ['USER'],
     typ: 'access',
+    sv: 1, // the session version of an account never changed since it was made
     iat: now(),
     exp: now() + 600,
     ...extra,
@@ -198,7 +199,15 @@ describe('authentication: which tokens open the API', () => {
       hmac('sha256'),
     );
     await t.http.get('/users').set('Authorization', `Bearer ${claimsAdmin}`).expect(403);
-    const claimsUser = aToken('HS256', claimsOf(admin, { roles: ['USER'] }), hmac('sha256'));
+    // anAdmin was promoted after it registered, which raised its session version.
+    const { rows } = await t.sql.query('SELECT session_version FROM users WHERE id = $1', [
+      admin.id,
+    ]);
+    const claimsUser = aToken(
+      'HS256',
+      claimsOf(admin, { roles: ['USER'], sv: rows[0].session_version }),
+      hmac('sha256'),
+    );
     await t.http.get('/users').set('Authorization', `Bearer ${claimsUser}`).expect(200);
   });
 
@@ -225,7 +234,9 @@ describe('authentication: which tokens open the API', () => {
       .set(admin.auth)
       .send({ isActive: true })
       .expect(200);
-    expect(await statuses(u.token)).toEqual({ rest: 200, stream: 200 });
+    // A reactivation does not revive the tokens of before: their session ended.
+    expect(await statuses(u.token)).toEqual(REFUSED);
+    await t.http.post('/users/login').send({ email: u.email, password: u.password }).expect(200);
   });
 
   it('with an account cache, stops a deactivated account within AUTH_CACHE_MS', async () => {

@@ -51,6 +51,11 @@ export interface Fixture {
   venueReview(): Promise<number>;
   /** A fresh user who plays no role, to be promoted or deactivated. */
   someone(): Promise<{ id: number; email: string }>;
+  /**
+   * A fresh account with the roles and the password of `role`'s user, logged in: for a route
+   * that ends the caller's own sessions, which must not end the shared users' tokens.
+   */
+  twinOf(role: SignedInRole): Promise<TestUser>;
   /** A Stripe event of a type the webhook acknowledges and ignores, signed with its secret. */
   stripeEvent(): { payload: string; signature: string };
 }
@@ -61,6 +66,8 @@ export interface CellRequest {
   body?: object;
   /** Sent as-is with Content-Type: application/json (signed webhooks). */
   raw?: string;
+  /** Sent with this account's token instead of the role's shared one (see Fixture.twinOf). */
+  as?: TestUser;
   headers?: Record<string, string>;
   /** A text/event-stream: only the status is read, then the stream is closed. */
   stream?: true;
@@ -124,6 +131,25 @@ export const MATRIX: Record<string, MatrixRow> = {
   'GET /users/me': read([401, 200, 200, 200, 200], () => '/users/me'),
   'GET /users': read([401, 403, 403, 403, 200], () => '/users', ACCOUNTS),
   'GET /users/{id}': read([200, 200, 200, 200, 200], (f) => `/users/${f.users.seller.id}`),
+  // Any signed-in caller changes their own password (which ends their sessions: a twin of the
+  // caller is used, so the shared users' tokens live on).
+  'POST /users/me/password': write(
+    [401, 200, 200, 200, 200],
+    async (f, role) => {
+      if (role === 'anonymous') {
+        return send('/users/me/password', { currentPassword: 'x', newPassword: 'long enough' });
+      }
+      const twin = await f.twinOf(role);
+      return {
+        ...send('/users/me/password', {
+          currentPassword: twin.password,
+          newPassword: `new-${f.unique()}`,
+        }),
+        as: twin,
+      };
+    },
+    'the account whose password was changed',
+  ),
   'PATCH /users/{id}/roles': write(
     [401, 403, 403, 403, 200],
     async (f) => send(`/users/${(await f.someone()).id}/roles`, { roles: ['USER', 'ADMIN'] }),

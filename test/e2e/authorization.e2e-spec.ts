@@ -26,7 +26,8 @@ function keysOf(value: unknown): string[] {
 const pathPattern = (route: string) =>
   new RegExp(`^${route.split(' ')[1].replace(/\{[^}]+\}/g, '[1-9][0-9]*')}(\\?.*)?$`);
 
-jest.setTimeout(30_000);
+// 320 cells, a few with password hashing (slow by design), on a machine that may be busy.
+jest.setTimeout(120_000);
 
 /** API1, API5 and API3: who may call which route, and what the answers never show. */
 describe('authorization: the route-by-route matrix', () => {

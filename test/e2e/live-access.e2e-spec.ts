@@ -204,6 +204,7 @@ describe('live events: access, stream tokens, unread counts', () => {
         sub: String(buyer.id),
         roles: ['USER'],
         typ: 'stream',
+        sv: 1,
         scope: `order:${orderId}`,
       };
       const expired = `${streams[0]}?token=${signed({ ...claims, iat: now - 120, exp: now - 60 })}`;

@@ -149,7 +149,13 @@ describe('users and auth', () => {
     it('401 for a tampered, expired, wrong-algorithm or unsigned token', async () => {
       const u = await aUser(t);
       const now = Math.floor(Date.now() / 1000);
-      const claims = { sub: String(u.id), roles: ['USER', 'ADMIN'], typ: 'access', iat: now };
+      const claims = {
+        sub: String(u.id),
+        roles: ['USER', 'ADMIN'],
+        typ: 'access',
+        sv: 1,
+        iat: now,
+      };
       const [h, , s] = u.token.split('.');
       const tampered = `${h}.${b64({ ...claims, exp: now + 600 })}.${s}`;
       const expired = signed({ ...claims, exp: now - 10 });
@@ -202,7 +208,7 @@ describe('users and auth', () => {
       await t.http.get('/users?cursor=nonsense').set(admin.auth).expect(400);
     });
 
-    it('PATCH /users/{id}/roles promotes and demotes, effective on existing tokens', async () => {
+    it('PATCH /users/{id}/roles promotes and demotes; tokens issued before a change end', async () => {
       const admin = await anAdmin(t);
       const u = await aUser(t);
       await t.http
@@ -216,7 +222,8 @@ describe('users and auth', () => {
         .send({ roles: ['ADMIN'] })
         .expect(200);
       expect(res.body.roles).toEqual(['USER', 'ADMIN']);
-      await t.http.get('/users').set(u.auth).expect(200); // the token issued before the change
+      // The token issued before the change never becomes an admin token: its session ended.
+      await t.http.get('/users').set(u.auth).expect(401);
       const login = await t.http
         .post('/users/login')
         .send({ email: u.email, password: u.password });
@@ -226,7 +233,11 @@ describe('users and auth', () => {
         .set(admin.auth)
         .send({ roles: ['USER'] })
         .expect(200);
-      await t.http.get('/users').set('Authorization', `Bearer ${login.body.token}`).expect(403);
+      await t.http.get('/users').set('Authorization', `Bearer ${login.body.token}`).expect(401);
+      const again = await t.http
+        .post('/users/login')
+        .send({ email: u.email, password: u.password });
+      await t.http.get('/users').set('Authorization', `Bearer ${again.body.token}`).expect(403);
     });
 
     it('PATCH /users/{id}/active: a deactivated account cannot log in and its tokens stop working', async () => {
@@ -257,7 +268,13 @@ describe('users and auth', () => {
         .set(admin.auth)
         .send({ isActive: true })
         .expect(200);
-      await t.http.get('/users/me').set(u.auth).expect(200);
+      // Reactivated, the account logs in again; the tokens of before stay ended.
+      await t.http.get('/users/me').set(u.auth).expect(401);
+      const login = await t.http
+        .post('/users/login')
+        .send({ email: u.email, password: u.password })
+        .expect(200);
+      await t.http.get('/users/me').set('Authorization', `Bearer ${login.body.token}`).expect(200);
     });
 
     it('PATCH /users/{id}/roles validates, 404s, and never demotes the last admin', async () => {

@@ -48,7 +48,7 @@ export async function callCell(
   extra: { headers?: Record<string, string>; body?: string } = {},
 ): Promise<Answer> {
   const headers: Record<string, string> = { ...req.headers };
-  if (role !== 'anonymous') headers.Authorization = `Bearer ${m.users[role].token}`;
+  if (role !== 'anonymous') headers.Authorization = `Bearer ${(req.as ?? m.users[role]).token}`;
   const own = req.raw ?? (req.body ? JSON.stringify(req.body) : undefined);
   if (own !== undefined) headers['Content-Type'] = 'application/json';
   Object.assign(headers, extra.headers);
@@ -173,6 +173,24 @@ export function matrixFixtures(
         );
         options.onAccount?.(rows[0].email);
         return rows[0];
+      },
+      // Also straight into the database (the role user's hash and roles), then logged in.
+      twinOf: async (role) => {
+        const of = users[role];
+        const u = unique();
+        const { rows } = await t.sql.query<{ id: number; email: string; username: string }>(
+          `INSERT INTO users (email, username, password_hash, roles)
+           SELECT $1, $2, password_hash, roles FROM users WHERE id = $3
+           RETURNING id, email, username`,
+          [`twin.${u}@example.com`, `twin_${u}`, of.id],
+        );
+        options.onAccount?.(rows[0].email);
+        const login = await t.http
+          .post('/users/login')
+          .send({ email: rows[0].email, password: of.password })
+          .expect(200);
+        const token: string = login.body.token;
+        return { ...of, ...rows[0], token, auth: { Authorization: `Bearer ${token}` } };
       },
       stripeEvent: () => {
         const id = `evt_${unique()}`;

@@ -169,6 +169,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/users/me/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Change the caller's password
+     * @description Needs the current password. Every session of the account ends, on every device and instance (within AUTH_CACHE_MS), this one included: the answer carries a new token. A wrong currentPassword is 403 and changes nothing; tries are limited like logins.
+     */
+    post: operations['users_changePassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/users': {
     parameters: {
       query?: never;
@@ -883,6 +903,7 @@ export interface components {
      *     | `BODY_TOO_LARGE` | 413 | The body is larger than BODY_LIMIT_BYTES. |
      *     | `CANNOT_DEACTIVATE_SELF` | 409 | An admin cannot deactivate their own account. |
      *     | `CONFLICT` | 409 | The request conflicts with the current state. |
+     *     | `CURRENT_PASSWORD_WRONG` | 403 | currentPassword is not the account's password; the password was not changed. |
      *     | `DISPUTE_ACCESS_DENIED` | 403 | Only the parties to the dispute's order or an admin may do this. |
      *     | `DISPUTE_ALREADY_OPEN` | 409 | The order already has an OPEN dispute; continue in its thread. |
      *     | `DISPUTE_NONE_FOR_ORDER` | 404 | The order has never had a dispute. |
@@ -931,6 +952,7 @@ export interface components {
      *     | `ROLE_REQUIRED` | 403 | The route needs a role the caller does not hold. |
      *     | `ROUTE_NOT_FOUND` | 404 | No route has this method and path. |
      *     | `SERVICE_UNAVAILABLE` | 503 | The database is unreachable, a dependency is not configured, or the server is stopping. |
+     *     | `SESSION_ENDED` | 401 | The token was issued before the account's password, roles or status changed; log in again. |
      *     | `STREAM_TOKEN_INVALID` | 401 | The stream token is malformed or expired (they live 60 seconds). |
      *     | `STREAM_TOKEN_ONE_STREAM` | 400 | A stream token is for one stream: orderId or disputeId, not both. |
      *     | `STREAM_TOKEN_WRONG_STREAM` | 403 | The stream token was issued for another stream. |
@@ -970,6 +992,7 @@ export interface components {
         | 'BODY_TOO_LARGE'
         | 'CANNOT_DEACTIVATE_SELF'
         | 'CONFLICT'
+        | 'CURRENT_PASSWORD_WRONG'
         | 'DISPUTE_ACCESS_DENIED'
         | 'DISPUTE_ALREADY_OPEN'
         | 'DISPUTE_NONE_FOR_ORDER'
@@ -1018,6 +1041,7 @@ export interface components {
         | 'ROLE_REQUIRED'
         | 'ROUTE_NOT_FOUND'
         | 'SERVICE_UNAVAILABLE'
+        | 'SESSION_ENDED'
         | 'STREAM_TOKEN_INVALID'
         | 'STREAM_TOKEN_ONE_STREAM'
         | 'STREAM_TOKEN_WRONG_STREAM'
@@ -1128,6 +1152,15 @@ export interface components {
       isActive: boolean;
       /** @example 2026-11-23T10:15:00.000Z */
       createdAt: string;
+    };
+    ChangePasswordDto: {
+      /**
+       * @description The password in use now.
+       * @example correct horse battery
+       */
+      currentPassword: string;
+      /** @example battery staple horse */
+      newPassword: string;
     };
     PublicProfileResponse: {
       /** @example 7 */
@@ -2330,6 +2363,122 @@ export interface operations {
       };
       /** @description Missing, expired or invalid bearer token. */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A fault on the server; quote the requestId when reporting it. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not available right now (the database is unreachable, or the server is shutting down). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  users_changePassword: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the same key and request within 24 h replays the first response (Idempotent-Replayed: true) without doing it again. Another request with the same key is 422; while the first is still running, 409. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ChangePasswordDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuthResponse'];
+        };
+      };
+      /** @description Invalid input: a malformed id, a missing or invalid field, or an unknown field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, expired or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Authenticated, but not allowed to do this. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request conflicts with the current state of the resource. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request body is not JSON (send Content-Type: application/json). */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The Idempotency-Key was used with another request. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Too many requests: wait for the number of seconds in Retry-After. */
+      429: {
         headers: {
           [name: string]: unknown;
         };

@@ -3,6 +3,12 @@ import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adap
 import { Injectable } from '@nestjs/common';
 import type { Role } from './roles';
 
+/** An active account as the token check sees it. */
+export interface ActiveAccount {
+  roles: Role[];
+  sessionVersion: number;
+}
+
 /**
  * The account check behind every authenticated request. It reads the users table without its
  * entity, which belongs to the users feature (common imports no feature).
@@ -11,12 +17,12 @@ import type { Role } from './roles';
 export class AccountsRepository {
   constructor(private readonly db: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
-  /** The account's current roles; null when it does not exist or is deactivated. */
-  async activeRoles(id: number): Promise<Role[] | null> {
-    const rows = await this.db.tx.query<{ roles: Role[] }[]>(
-      'SELECT roles FROM users WHERE id = $1 AND is_active',
+  /** The account's current roles and session version; null when gone or deactivated. */
+  async active(id: number): Promise<ActiveAccount | null> {
+    const rows = await this.db.tx.query<{ roles: Role[]; session_version: number }[]>(
+      'SELECT roles, session_version FROM users WHERE id = $1 AND is_active',
       [id],
     );
-    return rows.length ? rows[0].roles : null;
+    return rows.length ? { roles: rows[0].roles, sessionVersion: rows[0].session_version } : null;
   }
 }

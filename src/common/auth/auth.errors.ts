@@ -16,6 +16,11 @@ export const AuthErrors = defineErrors({
     status: 401,
     meaning: 'GET /metrics needs the METRICS_TOKEN as a bearer token.',
   },
+  SESSION_ENDED: {
+    status: 401,
+    meaning:
+      "The token was issued before the account's password, roles or status changed; log in again.",
+  },
   ACCOUNT_INACTIVE: {
     status: 401,
     meaning: 'The token is valid, but its account is deactivated or no longer exists.',

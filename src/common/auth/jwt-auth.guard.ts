@@ -6,6 +6,7 @@ import { AccountStatus } from './account-status';
 import { IS_PUBLIC } from './auth.decorators';
 import { AuthErrors } from './auth.errors';
 import type { AuthUser } from './roles';
+import type { TokenUser } from './token-claims';
 
 /**
  * Global guard: every route needs a valid bearer token unless it is marked @Public().
@@ -21,8 +22,9 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   /**
-   * After the token checks out, the account must still be active; its roles are taken as they
-   * are now (AccountStatus), so a deactivation or demotion does not wait for the token to expire.
+   * After the token checks out, the account must still be active and on the session version
+   * the token was issued under; its roles are taken as they are now (AccountStatus), so a
+   * deactivation, a demotion or a password reset does not wait for the token to expire.
    */
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
@@ -32,11 +34,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (isPublic) return true;
     await super.canActivate(context);
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
-    const current = await this.accounts.current(request.user!.id);
-    if (!current) {
-      throw AuthErrors.ACCOUNT_INACTIVE('This account is deactivated or no longer exists.');
-    }
-    request.user = current;
+    request.user = await this.accounts.authorize(request.user as TokenUser);
     return true;
   }
 

@@ -2,8 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { JWT_SECRET } from './jwt-secret';
-import type { AuthUser } from './roles';
-import { authUserFrom, type TokenClaims } from './token-claims';
+import { authUserFrom, type TokenClaims, type TokenUser } from './token-claims';
 
 /**
  * Verifies `Authorization: Bearer <JWT>`: HS256 only (a token signed with another algorithm,
@@ -22,7 +21,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   // Passport keeps strategies in a process-wide registry, so this stays free of per-app state;
   // the account check (active, current roles) is done by JwtAuthGuard with its own services.
-  validate(claims: TokenClaims): AuthUser | false {
+  validate(claims: TokenClaims): TokenUser | false {
     return authUserFrom(claims, 'access') ?? false;
   }
 }

@@ -20,6 +20,13 @@ export const LOGIN_PER_IP: RateRule = {
   windowMs: MINUTE,
   key: (r) => r.ip,
 };
+/** Changing one's password proves the current one: guessing it is limited like a login. */
+export const PASSWORD_CHANGE_PER_ACCOUNT: RateRule = {
+  name: 'password-change-account',
+  limit: 'RATE_LIMIT_LOGIN_PER_ACCOUNT',
+  windowMs: MINUTE,
+  key: (r) => (r.user ? String(r.user.id) : null),
+};
 export const REGISTER_PER_IP: RateRule = {
   name: 'register-ip',
   limit: 'RATE_LIMIT_REGISTER_PER_IP',

@@ -43,3 +43,16 @@ export class LoginDto {
   @MaxLength(128)
   password!: string;
 }
+
+export class ChangePasswordDto {
+  @ApiProperty({ example: 'correct horse battery', description: 'The password in use now.' })
+  @IsString()
+  @MaxLength(128)
+  currentPassword!: string;
+
+  @ApiProperty({ example: 'battery staple horse', minLength: 8, maxLength: 128 })
+  @IsString()
+  @MinLength(8, { message: 'newPassword must be at least 8 characters long' })
+  @MaxLength(128, { message: 'newPassword must be at most 128 characters long' })
+  newPassword!: string;
+}
