@@ -1,4 +1,10 @@
-import { corsOrigins, LOCAL_DEV_ORIGINS, normalizePrefix, validateEnv } from './env.validation';
+import {
+  corsOrigins,
+  LOCAL_DEV_ORIGINS,
+  normalizePrefix,
+  rateLimitStore,
+  validateEnv,
+} from './env.validation';
 
 const SECRET = 'x'.repeat(32);
 
@@ -18,7 +24,6 @@ describe('validateEnv', () => {
       DB_STATEMENT_TIMEOUT_MS: 30_000,
       SSE_HEARTBEAT_MS: 15_000,
       AUTH_CACHE_MS: 5_000,
-      RATE_LIMIT_STORE: 'memory',
       RATE_LIMIT_LOGIN_PER_ACCOUNT: 10,
       RATE_LIMIT_LOGIN_PER_IP: 60,
       RATE_LIMIT_REGISTER_PER_IP: 20,
@@ -117,5 +122,29 @@ describe('corsOrigins', () => {
         env({ NODE_ENV: 'development', CORS_ORIGINS: ' https://a.example, https://b.example' }),
       ),
     ).toEqual(['https://a.example', 'https://b.example']);
+  });
+});
+
+describe('RATE_LIMIT_STORE', () => {
+  const env = (vars: Record<string, string>) => validateEnv({ JWT_SECRET: SECRET, ...vars });
+
+  it('defaults to PostgreSQL in production, so that every instance shares the counters', () => {
+    expect(rateLimitStore(env({ NODE_ENV: 'production' }))).toBe('postgres');
+  });
+
+  it('defaults to the process in development and tests', () => {
+    expect(rateLimitStore(env({}))).toBe('memory');
+    expect(rateLimitStore(env({ NODE_ENV: 'development' }))).toBe('memory');
+    expect(rateLimitStore(env({ NODE_ENV: 'test' }))).toBe('memory');
+  });
+
+  it('keeps what is set, in any environment, and refuses anything else', () => {
+    expect(rateLimitStore(env({ NODE_ENV: 'production', RATE_LIMIT_STORE: 'memory' }))).toBe(
+      'memory',
+    );
+    expect(rateLimitStore(env({ NODE_ENV: 'test', RATE_LIMIT_STORE: 'postgres' }))).toBe(
+      'postgres',
+    );
+    expect(() => env({ RATE_LIMIT_STORE: 'redis' })).toThrow(/RATE_LIMIT_STORE must/);
   });
 });

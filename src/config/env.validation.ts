@@ -16,6 +16,8 @@ import {
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
+export type RateLimitStoreKind = 'memory' | 'postgres';
+
 /** Every environment variable the service reads. README.md "Configuration" lists them too. */
 export class EnvironmentVariables {
   @IsOptional()
@@ -125,10 +127,13 @@ export class EnvironmentVariables {
   @Max(60_000)
   AUTH_CACHE_MS = 5_000;
 
-  /** Where rate-limit counters live: this process, or PostgreSQL (shared by all instances). */
+  /**
+   * Where rate-limit counters live: this process, or PostgreSQL (shared by all instances).
+   * Unset: see rateLimitStore (postgres in production, memory otherwise).
+   */
   @IsOptional()
   @IsIn(['memory', 'postgres'])
-  RATE_LIMIT_STORE: 'memory' | 'postgres' = 'memory';
+  RATE_LIMIT_STORE?: RateLimitStoreKind;
 
   /** Logins per minute per account (email), and per client IP. */
   @IsOptional()
@@ -203,6 +208,17 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   env.API_PREFIX = normalizePrefix(env.API_PREFIX);
   return env;
 }
+
+/**
+ * Where rate-limit counters live: as configured, or by default PostgreSQL in production, so that
+ * N instances behind a load balancer allow a limit once, not N times; development and tests
+ * count in the process. (Resolved here rather than stored in the validated env: ConfigModule
+ * copies validated values into process.env, where a derived default would pass for a setting.)
+ */
+export const rateLimitStore = (
+  env: Pick<EnvironmentVariables, 'NODE_ENV' | 'RATE_LIMIT_STORE'>,
+): RateLimitStoreKind =>
+  env.RATE_LIMIT_STORE ?? (env.NODE_ENV === 'production' ? 'postgres' : 'memory');
 
 /** Swagger is served unless turned off, and off in production unless turned on. */
 export const docsEnabled = (env: EnvironmentVariables): boolean =>
