@@ -27,6 +27,15 @@ import { UsersModule } from './users/users.module';
 import { VenueReviewsModule } from './venue-reviews/venue-reviews.module';
 import { VenuesModule } from './venues/venues.module';
 
+/** pino's serialized request, with the raw one behind it. */
+interface LoggedRequest {
+  id: string;
+  method: string;
+  url: string;
+  remoteAddress?: string;
+  raw: { ip?: string };
+}
+
 export interface AppOptions {
   /** The database to use (DATABASE_URL or the embedded one, resolved by the caller). */
   databaseUrl: string;
@@ -53,10 +62,13 @@ export class AppModule {
               customLogLevel: (_req, res, err) =>
                 err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
               serializers: {
-                req: (req: { id: string; method: string; url: string }) => ({
+                // ip: the client's address as Fastify resolved it (request.ip, copied onto the
+                // raw request by middie), so X-Forwarded-For counts only from TRUST_PROXY.
+                req: (req: LoggedRequest) => ({
                   id: req.id,
                   method: req.method,
                   url: req.url,
+                  ip: req.raw.ip ?? req.remoteAddress,
                 }),
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
               },

