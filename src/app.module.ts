@@ -13,6 +13,7 @@ import { IdempotencyRepository } from './common/idempotency/idempotency.reposito
 import { PaginationInterceptor } from './common/pagination/pagination.interceptor';
 import { requestIdFor } from './common/request-id';
 import type { EnvironmentVariables } from './config/env.validation';
+import { logTransport } from './config/log-transport';
 import { DisputesModule } from './disputes/disputes.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
@@ -57,6 +58,10 @@ export class AppModule {
           useFactory: (config: ConfigService<EnvironmentVariables, true>) => ({
             pinoHttp: {
               level: config.get('LOG_LEVEL', { infer: true }),
+              transport: logTransport(
+                config.get('NODE_ENV', { infer: true }),
+                process.stdout.isTTY === true,
+              ),
               genReqId: (req) => requestIdFor(req),
               redact: ['req.headers.authorization', 'req.headers.cookie'],
               customLogLevel: (_req, res, err) =>
