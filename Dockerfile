@@ -1,6 +1,7 @@
 # ECHO API image. Runs against an external PostgreSQL: set DATABASE_URL and JWT_SECRET.
 # Build: docker build -t echo-api .   Run: docker run -p 8084:8084 -e DATABASE_URL=... -e JWT_SECRET=... echo-api
-FROM node:20-bookworm-slim AS build
+# Node 24, a supported LTS line; the code needs ^20.19 || >=22.12 (README "Runtime").
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
@@ -10,7 +11,7 @@ COPY migrations ./migrations
 COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=8084
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

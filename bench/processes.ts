@@ -81,7 +81,12 @@ export async function startNode(
   };
 }
 
-/** The service as production runs it: the build, NODE_ENV=production, logs at warn. */
+/**
+ * The service as production runs it: the build, NODE_ENV=production, logs at warn. One
+ * instance, so its rate-limit counters stay in its memory (RATE_LIMIT_STORE=memory), as a
+ * single instance may keep them; with the production default (postgres, for several instances)
+ * every limited request would also send an upsert that the floor does not.
+ */
 export function startService(
   root: string,
   databaseUrl: string,
@@ -102,6 +107,7 @@ export function startService(
       DATABASE_URL: databaseUrl,
       JWT_SECRET: jwtSecret,
       LOG_LEVEL: 'warn',
+      RATE_LIMIT_STORE: 'memory',
     },
     flags,
   );

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
         dataDir: scratch,
         persistent: false,
         database: 'echo',
+        waysOut: { dataDir: 'TMPDIR', server: 'DATABASE_URL' },
       })).url;
     await migrate(url);
     const app = await createApp({ databaseUrl: url });

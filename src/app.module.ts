@@ -13,6 +13,7 @@ import { IdempotencyRepository } from './common/idempotency/idempotency.reposito
 import { PaginationInterceptor } from './common/pagination/pagination.interceptor';
 import { requestIdFor } from './common/request-id';
 import type { EnvironmentVariables } from './config/env.validation';
+import { logTransport } from './config/log-transport';
 import { DisputesModule } from './disputes/disputes.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
@@ -26,6 +27,15 @@ import { ReviewsModule } from './reviews/reviews.module';
 import { UsersModule } from './users/users.module';
 import { VenueReviewsModule } from './venue-reviews/venue-reviews.module';
 import { VenuesModule } from './venues/venues.module';
+
+/** pino's serialized request, with the raw one behind it. */
+interface LoggedRequest {
+  id: string;
+  method: string;
+  url: string;
+  remoteAddress?: string;
+  raw: { ip?: string };
+}
 
 export interface AppOptions {
   /** The database to use (DATABASE_URL or the embedded one, resolved by the caller). */
@@ -48,15 +58,22 @@ export class AppModule {
           useFactory: (config: ConfigService<EnvironmentVariables, true>) => ({
             pinoHttp: {
               level: config.get('LOG_LEVEL', { infer: true }),
+              transport: logTransport(
+                config.get('NODE_ENV', { infer: true }),
+                process.stdout.isTTY === true,
+              ),
               genReqId: (req) => requestIdFor(req),
               redact: ['req.headers.authorization', 'req.headers.cookie'],
               customLogLevel: (_req, res, err) =>
                 err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
               serializers: {
-                req: (req: { id: string; method: string; url: string }) => ({
+                // ip: the client's address as Fastify resolved it (request.ip, copied onto the
+                // raw request by middie), so X-Forwarded-For counts only from TRUST_PROXY.
+                req: (req: LoggedRequest) => ({
                   id: req.id,
                   method: req.method,
                   url: req.url,
+                  ip: req.raw.ip ?? req.remoteAddress,
                 }),
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
               },

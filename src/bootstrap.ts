@@ -19,6 +19,7 @@ import { EchoValidationPipe } from './common/validation.pipe';
 import {
   corsOrigins,
   docsEnabled,
+  trustProxy,
   validateEnv,
   type EnvironmentVariables,
 } from './config/env.validation';
@@ -39,6 +40,8 @@ export async function createApp(
     genReqId: (req: IncomingMessage) => requestIdFor(req),
     return503OnClosing: true,
     clientErrorHandler,
+    // request.ip (rate limits, logs) reads X-Forwarded-For only from these peers (TRUST_PROXY).
+    trustProxy: trustProxy(env),
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ ...options, env }),

@@ -1,4 +1,12 @@
-import { corsOrigins, LOCAL_DEV_ORIGINS, normalizePrefix, validateEnv } from './env.validation';
+import {
+  corsOrigins,
+  LOCAL_DEV_ORIGINS,
+  normalizePrefix,
+  parseTrustProxy,
+  rateLimitStore,
+  trustProxy,
+  validateEnv,
+} from './env.validation';
 
 const SECRET = 'x'.repeat(32);
 
@@ -18,7 +26,6 @@ describe('validateEnv', () => {
       DB_STATEMENT_TIMEOUT_MS: 30_000,
       SSE_HEARTBEAT_MS: 15_000,
       AUTH_CACHE_MS: 5_000,
-      RATE_LIMIT_STORE: 'memory',
       RATE_LIMIT_LOGIN_PER_ACCOUNT: 10,
       RATE_LIMIT_LOGIN_PER_IP: 60,
       RATE_LIMIT_REGISTER_PER_IP: 20,
@@ -118,4 +125,61 @@ describe('corsOrigins', () => {
       ),
     ).toEqual(['https://a.example', 'https://b.example']);
   });
+});
+
+describe('RATE_LIMIT_STORE', () => {
+  const env = (vars: Record<string, string>) => validateEnv({ JWT_SECRET: SECRET, ...vars });
+
+  it('defaults to PostgreSQL in production, so that every instance shares the counters', () => {
+    expect(rateLimitStore(env({ NODE_ENV: 'production' }))).toBe('postgres');
+  });
+
+  it('defaults to the process in development and tests', () => {
+    expect(rateLimitStore(env({}))).toBe('memory');
+    expect(rateLimitStore(env({ NODE_ENV: 'development' }))).toBe('memory');
+    expect(rateLimitStore(env({ NODE_ENV: 'test' }))).toBe('memory');
+  });
+
+  it('keeps what is set, in any environment, and refuses anything else', () => {
+    expect(rateLimitStore(env({ NODE_ENV: 'production', RATE_LIMIT_STORE: 'memory' }))).toBe(
+      'memory',
+    );
+    expect(rateLimitStore(env({ NODE_ENV: 'test', RATE_LIMIT_STORE: 'postgres' }))).toBe(
+      'postgres',
+    );
+    expect(() => env({ RATE_LIMIT_STORE: 'redis' })).toThrow(/RATE_LIMIT_STORE must/);
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  it.each([undefined, '', ' ', 'false', '0'])('%p trusts nobody', (raw) => {
+    expect(parseTrustProxy(raw)).toEqual({ value: false });
+  });
+
+  it('takes a number of proxies in front of the service', () => {
+    expect(parseTrustProxy('1')).toEqual({ value: 1 });
+    expect(parseTrustProxy(' 2 ')).toEqual({ value: 2 });
+  });
+
+  it('takes addresses, CIDR ranges and the named ranges, comma-separated', () => {
+    expect(parseTrustProxy('127.0.0.1')).toEqual({ value: ['127.0.0.1'] });
+    expect(parseTrustProxy('10.0.0.0/8, 192.168.1.7 ,::1,fd00::/8,loopback,uniquelocal')).toEqual({
+      value: ['10.0.0.0/8', '192.168.1.7', '::1', 'fd00::/8', 'loopback', 'uniquelocal'],
+    });
+    expect(trustProxy(validateEnv({ TRUST_PROXY: '172.16.0.0/12' }))).toEqual(['172.16.0.0/12']);
+    expect(trustProxy(validateEnv({}))).toBe(false);
+  });
+
+  it('refuses true, since any client could then choose its own address', () => {
+    expect(() => validateEnv({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY must not be true/);
+  });
+
+  it.each(['proxy.internal', '10.0.0.0/33', '::1/129', '10.0.0', '10.0.0.1,', '-1', '1.5'])(
+    'refuses %p, naming TRUST_PROXY and the bad entry',
+    (raw) => {
+      expect(() => validateEnv({ TRUST_PROXY: raw })).toThrow(
+        /TRUST_PROXY must be false, a number/,
+      );
+    },
+  );
 });

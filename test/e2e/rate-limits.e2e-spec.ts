@@ -240,8 +240,12 @@ describe('rate limits and resource consumption', () => {
     });
   });
 
-  describe('RATE_LIMIT_STORE=postgres: two instances on one database', () => {
-    const env = { RATE_LIMIT_STORE: 'postgres', RATE_LIMIT_LOGIN_PER_ACCOUNT: '4' };
+  // Production shares the counters without being told to (RATE_LIMIT_STORE's default there).
+  describe.each([
+    ['RATE_LIMIT_STORE=postgres', { RATE_LIMIT_STORE: 'postgres' }],
+    ['NODE_ENV=production, RATE_LIMIT_STORE unset', { NODE_ENV: 'production' }],
+  ])('%s: two instances on one database', (_name, store: Record<string, string>) => {
+    const env = { ...store, RATE_LIMIT_LOGIN_PER_ACCOUNT: '4' };
     let a: TestApp, b: TestApp;
     let user: TestUser;
     beforeAll(async () => {

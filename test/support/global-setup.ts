@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDatabase, startEmbeddedPostgres } from '../../src/database/embedded-database';
@@ -15,10 +15,15 @@ export default async function globalSetup(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'echo-test-'));
   let serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
+    // As root, a checkout its PostgreSQL account cannot reach stops here with one sentence.
     const embedded = await startEmbeddedPostgres({
       dataDir: scratch,
       persistent: false,
       database: 'postgres',
+      waysOut: { dataDir: 'TMPDIR', server: 'TEST_DATABASE_URL' },
+    }).catch((err: unknown) => {
+      rmSync(scratch, { recursive: true, force: true });
+      throw err;
     });
     (globalThis as { __echoEmbedded?: typeof embedded }).__echoEmbedded = embedded;
     serverUrl = embedded.url;

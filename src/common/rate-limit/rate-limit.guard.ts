@@ -12,7 +12,7 @@ import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { ApiResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import type { EnvironmentVariables } from '../../config/env.validation';
+import { rateLimitStore, type EnvironmentVariables } from '../../config/env.validation';
 import type { AuthUser } from '../auth/roles';
 import { ErrorResponseDto } from '../errors/error-response.dto';
 import { MemoryRateLimitStore, type RateLimitStore } from './rate-limit.store';
@@ -68,10 +68,11 @@ export class RateLimitGuard implements CanActivate {
     private readonly config: ConfigService<EnvironmentVariables, true>,
     shared: RateLimitsRepository,
   ) {
-    this.store =
-      config.get('RATE_LIMIT_STORE', { infer: true }) === 'postgres'
-        ? shared
-        : new MemoryRateLimitStore();
+    const where = rateLimitStore({
+      NODE_ENV: config.get('NODE_ENV', { infer: true }),
+      RATE_LIMIT_STORE: config.get('RATE_LIMIT_STORE', { infer: true }),
+    });
+    this.store = where === 'postgres' ? shared : new MemoryRateLimitStore();
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

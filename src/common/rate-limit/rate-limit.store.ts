@@ -6,7 +6,7 @@ export interface RateLimitStore {
   hit(key: string, windowStart: number): Promise<number>;
 }
 
-/** Per-process counters: the default, right for a single instance. */
+/** Per-process counters: the default outside production, right for a single instance. */
 export class MemoryRateLimitStore implements RateLimitStore {
   private readonly windows = new Map<string, { start: number; hits: number }>();
 

@@ -3,7 +3,7 @@ import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adap
 import { Injectable } from '@nestjs/common';
 import type { RateLimitStore } from './rate-limit.store';
 
-/** Counters in PostgreSQL, shared by every instance (RATE_LIMIT_STORE=postgres). */
+/** Counters in PostgreSQL, shared by every instance (RATE_LIMIT_STORE=postgres, production's default). */
 @Injectable()
 export class RateLimitsRepository implements RateLimitStore {
   constructor(private readonly db: TransactionHost<TransactionalAdapterTypeOrm>) {}
