@@ -1,54 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import Stripe from 'stripe';
 import { aUser, anAdmin, anItem, countRows, type TestUser } from '../support/factories';
 import { raceBehindGate } from '../support/races';
+import {
+  aPaymentIntentEvent as anEvent,
+  aWebhookSecret,
+  nowSeconds as now,
+  signStripe,
+  type IntentFields,
+} from '../support/stripe';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-const SECRET = `whsec_test_${randomBytes(16).toString('hex')}`;
+const SECRET = aWebhookSecret();
 const WEBHOOK = '/payments/webhooks/stripe';
-const now = () => Math.floor(Date.now() / 1000);
 const hex = () => randomBytes(8).toString('hex');
 
-interface IntentFields {
-  orderId?: number | string;
-  amount?: number;
-  currency?: string;
-  id?: string;
-  created?: number;
-}
-
-/** A Stripe Event as Stripe sends it (API 2025+), pretty-printed like Stripe's own bodies. */
-function anEvent(type: string, intent: IntentFields = {}, id = `evt_${hex()}`) {
-  const created = intent.created ?? now() - 60;
-  const amount = intent.amount ?? 10101;
-  const event = {
-    id,
-    object: 'event',
-    api_version: '2025-09-30.clover',
-    created,
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type,
-    data: {
-      object: {
-        id: intent.id ?? `pi_${hex()}`,
-        object: 'payment_intent',
-        amount,
-        amount_received: amount,
-        currency: intent.currency ?? 'eur',
-        created,
-        livemode: false,
-        metadata: intent.orderId === undefined ? {} : { orderId: String(intent.orderId) },
-        status: 'succeeded',
-      },
-    },
-  };
-  return { id, intentId: event.data.object.id, payload: JSON.stringify(event, null, 2) };
-}
-
 const sign = (payload: string, secret = SECRET, timestamp = now()) =>
-  Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });
+  signStripe(payload, secret, timestamp);
 
 describe('payments: the Stripe webhook', () => {
   let t: TestApp;
