@@ -32,7 +32,10 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
                  WHEN refunded_amount_cents < total_amount_cents THEN 'PARTIALLY_REFUNDED'
                  ELSE 'REFUNDED' END`,
 )
+@Check('payments_review_reason_given', 'needs_review = (review_reason IS NOT NULL)')
 @Index('payments_payment_date_idx', ['paymentDate'])
+// The review queue (GET /payments?needsReview=true), newest first: a few rows among many.
+@Index('payments_review_queue_idx', ['id'], { where: 'needs_review' })
 export class Payment {
   @PrimaryGeneratedColumn()
   id!: number;
@@ -67,6 +70,17 @@ export class Payment {
 
   @Column({ type: 'integer', default: 0 })
   refundedAmountCents!: number;
+
+  /**
+   * Set when the payment does not match its order (amount, currency, or an order already
+   * CANCELLED); a person looks at it.
+   */
+  @Column({ type: 'boolean', default: false })
+  needsReview!: boolean;
+
+  /** What does not match, in sentences; null exactly when needsReview is false. */
+  @Column({ type: 'text', nullable: true })
+  reviewReason!: string | null;
 
   @Column({ type: 'timestamptz' })
   paymentDate!: Date;

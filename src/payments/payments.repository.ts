@@ -1,10 +1,16 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import { LessThan, type Repository } from 'typeorm';
+import { type Repository } from 'typeorm';
+import { Order } from '../orders/order.entity';
 import { PaymentSettings } from './payment-settings.entity';
 import { Payment } from './payment.entity';
-import { REFUND_STATUS, type RecordRefusal, type RefundRefusal } from './payment-process';
+import {
+  REFUND_STATUS,
+  type OrderToPay,
+  type RecordRefusal,
+  type RefundRefusal,
+} from './payment-process';
 
 /** A payment as the API shows it. */
 export type PaymentRecord = Pick<
@@ -18,6 +24,8 @@ export type PaymentRecord = Pick<
   | 'status'
   | 'refundedAmountCents'
   | 'paymentDate'
+  | 'needsReview'
+  | 'reviewReason'
 >;
 
 export type SettingsRecord = Pick<PaymentSettings, 'platformFeePercent' | 'updatedAt'>;
@@ -28,6 +36,11 @@ export interface NewPayment {
   totalCents: number;
   currency: string;
   paymentDate?: Date;
+}
+
+/** A payment to insert, with what the review rule decided about it (null: it matches). */
+export interface CheckedPayment extends NewPayment {
+  reviewReason: string | null;
 }
 
 export type RecordResult =
@@ -48,6 +61,8 @@ const PAYMENT_FIELDS: (keyof PaymentRecord)[] = [
   'status',
   'refundedAmountCents',
   'paymentDate',
+  'needsReview',
+  'reviewReason',
 ];
 
 interface PaymentRow {
@@ -60,6 +75,8 @@ interface PaymentRow {
   status: PaymentRecord['status'];
   refunded_amount_cents: number;
   payment_date: Date;
+  needs_review: boolean;
+  review_reason: string | null;
 }
 
 const toPaymentRecord = (r: PaymentRow): PaymentRecord => ({
@@ -72,6 +89,8 @@ const toPaymentRecord = (r: PaymentRow): PaymentRecord => ({
   status: r.status,
   refundedAmountCents: r.refunded_amount_cents,
   paymentDate: r.payment_date,
+  needsReview: r.needs_review,
+  reviewReason: r.review_reason,
 });
 
 /** Every query of payments and of the payment settings. */
@@ -104,13 +123,26 @@ export class PaymentsRepository {
   }
 
   /**
+   * The order a payment is checked against, locked FOR SHARE until the transaction ends: a
+   * status change (which locks the row for update) waits for the payment to commit, or the
+   * payment waits for the change and reads its result. Needs the caller's transaction.
+   */
+  orderToPay(orderId: number): Promise<OrderToPay | null> {
+    return this.db.tx.getRepository(Order).findOne({
+      where: { id: orderId },
+      select: { id: true, finalPriceCents: true, status: true },
+      lock: { mode: 'pessimistic_read' },
+    });
+  }
+
+  /**
    * Records a payment. The fee is computed in the same statement from the percentage in force,
    * in numeric arithmetic rounded half-up to the cent, and stored with the payment. The unique
    * constraints (one payment per order, one per transaction id) settle races; ON CONFLICT keeps
    * a conflict from aborting the caller's transaction (the webhook stores its event regardless).
    * The same statement says why nothing was inserted.
    */
-  async record(p: NewPayment): Promise<RecordResult> {
+  async record(p: CheckedPayment): Promise<RecordResult> {
     const rows: (PaymentRow & {
       order_found: boolean;
       order_paid: boolean;
@@ -119,9 +151,11 @@ export class PaymentsRepository {
       `WITH o AS (SELECT id FROM orders WHERE id = $1 FOR KEY SHARE),
        created AS (
          INSERT INTO payments (order_id, stripe_tx_id, total_amount_cents, platform_fee_cents,
-                               platform_fee_percent, currency, payment_date)
+                               platform_fee_percent, currency, payment_date, needs_review,
+                               review_reason)
          SELECT o.id, $2, $3::int, round($3::int * s.platform_fee_percent / 100)::int,
-                s.platform_fee_percent, $4, COALESCE($5::timestamptz, now())
+                s.platform_fee_percent, $4, COALESCE($5::timestamptz, now()),
+                $6::text IS NOT NULL, $6::text
          FROM o, payment_settings s WHERE s.id = 1
          ON CONFLICT DO NOTHING
          RETURNING *
@@ -131,7 +165,7 @@ export class PaymentsRepository {
               EXISTS (SELECT 1 FROM payments WHERE stripe_tx_id = $2) AS tx_recorded,
               c.*
        FROM (SELECT 1) AS one LEFT JOIN created c ON true`,
-      [p.orderId, p.stripeTxId, p.totalCents, p.currency, p.paymentDate ?? null],
+      [p.orderId, p.stripeTxId, p.totalCents, p.currency, p.paymentDate ?? null, p.reviewReason],
     );
     const row = rows[0];
     if (!row.order_found) return { ok: false, reason: 'ORDER_NOT_FOUND' };
@@ -148,14 +182,20 @@ export class PaymentsRepository {
     return this.payments.findOne({ where: { orderId }, select: PAYMENT_FIELDS });
   }
 
-  /** Newest first, `limit` payments below the keyset cursor `beforeId`. */
-  page(beforeId: number, limit: number): Promise<PaymentRecord[]> {
-    return this.payments.find({
-      where: { id: LessThan(beforeId) },
-      select: PAYMENT_FIELDS,
-      order: { id: 'DESC' },
-      take: limit,
-    });
+  /**
+   * Newest first, `limit` payments below the keyset cursor `beforeId`; with `needsReview`, only
+   * those in (true) or out of (false) the review queue. The queue is read through its partial
+   * index (payments_review_queue_idx), which the literal predicate lets the planner use.
+   */
+  page(beforeId: number, limit: number, needsReview?: boolean): Promise<PaymentRecord[]> {
+    const q = this.payments
+      .createQueryBuilder('p')
+      .select(PAYMENT_FIELDS.map((f) => `p.${f}`))
+      .where('p.id < :beforeId', { beforeId });
+    if (needsReview !== undefined) {
+      q.andWhere(needsReview ? 'p.needs_review' : 'NOT p.needs_review');
+    }
+    return q.orderBy('p.id', 'DESC').take(limit).getMany();
   }
 
   /**

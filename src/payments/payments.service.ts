@@ -2,12 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../database/transaction-host';
 import type { AuthUser } from '../common/auth/roles';
 import type { DomainError } from '../common/errors/domain-error';
-import { toCents } from '../common/money';
+import { MARKETPLACE_CURRENCY, toCents } from '../common/money';
 import { idsBefore } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
-import type { PageQueryDto } from '../common/pagination/page-query.dto';
-import type { PaymentResponse, PaymentSettingsResponse, RecordPaymentDto } from './dto/payment.dto';
-import type { RecordRefusal } from './payment-process';
+import type {
+  PaymentListQueryDto,
+  PaymentResponse,
+  PaymentSettingsResponse,
+  RecordPaymentDto,
+} from './dto/payment.dto';
+import { reviewOnRecording, type RecordRefusal } from './payment-process';
 import { PaymentErrors } from './payment.errors';
 import { toPaymentResponse, toPaymentSettingsResponse } from './payment.mapper';
 import {
@@ -54,7 +58,7 @@ export class PaymentsService {
       orderId: dto.orderId,
       stripeTxId: dto.stripeTxId,
       totalCents: toCents(dto.totalAmount),
-      currency: (dto.currency ?? 'EUR').toUpperCase(),
+      currency: (dto.currency ?? MARKETPLACE_CURRENCY).toUpperCase(),
     };
     const result = await this.record(payment);
     if (!result.ok) throw REFUSALS[result.reason](payment);
@@ -62,11 +66,21 @@ export class PaymentsService {
   }
 
   /**
-   * Records a payment in the caller's unit of work (the webhook's, with its event). A refusal
-   * is returned, not thrown, and leaves that transaction usable.
+   * Records a payment, in the caller's unit of work when there is one (the webhook's, with its
+   * event). Money that moved is recorded even when it does not match its order; the one review
+   * rule (reviewOnRecording) then says why, checked against the order as locked in this same
+   * transaction. A refusal is returned, not thrown, and leaves that transaction usable.
    */
   record(payment: NewPayment): Promise<RecordResult> {
-    return this.payments.record(payment);
+    return this.uow.run(async () => {
+      const order = await this.payments.orderToPay(payment.orderId);
+      if (!order) return { ok: false, reason: 'ORDER_NOT_FOUND' };
+      const reviewReason = reviewOnRecording(order, {
+        cents: payment.totalCents,
+        currency: payment.currency,
+      });
+      return this.payments.record({ ...payment, reviewReason });
+    });
   }
 
   async forOrder(orderId: number): Promise<PaymentResponse> {
@@ -77,8 +91,12 @@ export class PaymentsService {
     return toPaymentResponse(payment);
   }
 
-  async list(query: PageQueryDto): Promise<Page<PaymentResponse>> {
-    const rows = await this.payments.page(idsBefore(query.cursor), query.limit + 1);
+  async list(query: PaymentListQueryDto): Promise<Page<PaymentResponse>> {
+    const rows = await this.payments.page(
+      idsBefore(query.cursor),
+      query.limit + 1,
+      query.needsReview,
+    );
     return Page.fromRows(rows, query.limit, toPaymentResponse);
   }
 

@@ -18,6 +18,9 @@ const ZERO_DECIMAL = new Set(
 /** Stripe's signatures older than this are refused (Stripe's own default). */
 const TOLERANCE_SECONDS = 300;
 
+/** Ends the outcome of an event that left its payment for a person to review. */
+const NEEDS_REVIEW = ', needs review';
+
 /** The outcome an event keeps when its payment was not recorded. */
 const IGNORED: Record<RecordRefusal, string> = {
   ORDER_NOT_FOUND: 'ignored: unknown order',
@@ -82,7 +85,10 @@ export class StripeWebhookService {
           ? await this.paymentSucceeded(event.data?.object)
           : `ignored: ${event.type} is not handled`;
       await this.events.setOutcome(event.id, outcome);
-      if (!outcome.startsWith('recorded')) this.logger.warn({ event: event.id, outcome });
+      // Unknown orders, ignored events and payments to review are for a person to look at.
+      if (!outcome.startsWith('recorded') || outcome.endsWith(NEEDS_REVIEW)) {
+        this.logger.warn({ event: event.id, type: event.type, outcome });
+      }
       return { received: true, outcome };
     });
   }
@@ -113,6 +119,8 @@ export class StripeWebhookService {
         ? new Date(intent.created * 1000)
         : undefined,
     });
-    return result.ok ? `recorded payment ${result.payment.id}` : IGNORED[result.reason];
+    if (!result.ok) return IGNORED[result.reason];
+    const recorded = `recorded payment ${result.payment.id}`;
+    return result.payment.needsReview ? `${recorded}${NEEDS_REVIEW}` : recorded;
   }
 }

@@ -34,9 +34,8 @@ describe('payments: the Stripe webhook', () => {
   });
   afterAll(() => t.close());
 
-  const newOrder = async (): Promise<number> =>
-    (await t.http.post('/orders').set(buyer.auth).send({ itemId, finalPrice: 100 }).expect(201))
-      .body.id;
+  const newOrder = async (finalPrice = 100): Promise<number> =>
+    (await t.http.post('/orders').set(buyer.auth).send({ itemId, finalPrice }).expect(201)).body.id;
   const deliver = (payload: string, signature: string | null = sign(payload), app = t) => {
     const req = app.http.post(WEBHOOK).set('Content-Type', 'application/json');
     if (signature !== null) void req.set('Stripe-Signature', signature);
@@ -57,7 +56,7 @@ describe('payments: the Stripe webhook', () => {
 
   describe('payment_intent.succeeded', () => {
     it('records the payment from the exact signed bytes, amount in minor units', async () => {
-      const orderId = await newOrder();
+      const orderId = await newOrder(101.01);
       const created = now() - 120;
       const e = anEvent('payment_intent.succeeded', { orderId, amount: 10101, created });
       const res = await deliver(e.payload).expect(200);
@@ -73,6 +72,8 @@ describe('payments: the Stripe webhook', () => {
         status: 'SUCCEEDED',
         refundedAmount: 0,
         paymentDate: new Date(created * 1000).toISOString(),
+        needsReview: false,
+        reviewReason: null,
       });
       // The buyer sees the same record.
       const mine = await t.http.get(`/payments/order/${orderId}`).set(buyer.auth).expect(200);
@@ -87,11 +88,14 @@ describe('payments: the Stripe webhook', () => {
       const orderId = await newOrder();
       await deliver(anEvent('payment_intent.succeeded', { orderId, amount, currency }).payload)
         .expect(200)
-        .expect((r) => expect(r.body.outcome).toMatch(/^recorded payment \d+$/));
+        .expect((r) => expect(r.body.outcome).toMatch(/^recorded payment \d+, needs review$/));
+      // Orders are priced in EUR, so another currency is recorded for review.
       expect((await paymentOf(orderId).expect(200)).body).toMatchObject({
         totalAmount: total,
         platformFee: fee,
         currency: currency.toUpperCase(),
+        needsReview: true,
+        reviewReason: `Paid ${total.toFixed(2)} ${currency.toUpperCase()}, but the order is for 100.00 EUR.`,
       });
     });
 

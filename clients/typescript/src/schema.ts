@@ -817,12 +817,15 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Every payment, newest first (ADMIN) */
+    /**
+     * Every payment, newest first (ADMIN); `?needsReview=true` is the review queue
+     * @description `needsReview=true` lists the payments that need a person to look at them (see `reviewReason`), `needsReview=false` the others, and without it every payment.
+     */
     get: operations['payments_list'];
     put?: never;
     /**
      * Record a payment by hand (ADMIN)
-     * @description One payment per order (409) and per stripeTxId (409). The fee is computed now from the percentage in force, rounded half-up to the cent, and kept.
+     * @description One payment per order (409) and per stripeTxId (409). The fee is computed now from the percentage in force, rounded half-up to the cent, and kept. A payment that does not match its order (an amount or currency other than the order's finalPrice, or a CANCELLED order) is still recorded, with `needsReview: true` and a `reviewReason`: the same rule as the Stripe webhook, checked against the order in the same transaction.
      */
     post: operations['payments_record'];
     delete?: never;
@@ -859,7 +862,11 @@ export interface paths {
     put?: never;
     /**
      * Stripe webhook endpoint
-     * @description Called by Stripe, signed with the endpoint secret (STRIPE_WEBHOOK_SECRET). `payment_intent.succeeded` with `metadata.orderId` records the payment; a replayed event id changes nothing; other event types are acknowledged and ignored. A missing, wrong or stale signature is 400 and stores nothing.
+     * @description Called by Stripe, signed with the endpoint secret (STRIPE_WEBHOOK_SECRET). Each event id is applied once: a replayed event changes nothing. A missing, wrong or stale signature is 400 and stores nothing.
+     *
+     *     `payment_intent.succeeded` with `metadata.orderId` records the payment (amount_received), with `needsReview` and a `reviewReason` when it does not match the order, like `POST /payments`.
+     *
+     *     Events that cannot be applied (an unknown order, an order already paid) and other event types are acknowledged with 200 (a refusal would make Stripe retry for days), logged, and kept with their outcome.
      */
     post: operations['payments_stripeWebhook'];
     delete?: never;
@@ -1620,12 +1627,12 @@ export interface components {
        */
       stripeTxId: string;
       /**
-       * @description The full amount charged to the buyer.
+       * @description The full amount charged to the buyer. Recorded even when it differs from the order's finalPrice; the payment then carries needsReview and a reviewReason.
        * @example 150
        */
       totalAmount: number;
       /**
-       * @description ISO 4217 code.
+       * @description ISO 4217 code. Orders are priced in EUR; a payment in another currency is recorded for review.
        * @default EUR
        * @example EUR
        */
@@ -1656,12 +1663,22 @@ export interface components {
       refundedAmount: number;
       /** @example 2026-11-23T10:15:00.000Z */
       paymentDate: string;
+      /**
+       * @description True when the payment does not match its order (an amount or currency other than the order's finalPrice, or an order already CANCELLED when it arrived). Such a payment is recorded anyway: money moved.
+       * @example true
+       */
+      needsReview: boolean;
+      /**
+       * @description What does not match, in sentences; null exactly when needsReview is false.
+       * @example Paid 150.00 EUR, but the order is for 100.00 EUR.
+       */
+      reviewReason: string | null;
     };
     WebhookAckResponse: {
       /** @example true */
       received: boolean;
       /**
-       * @description What the event did.
+       * @description What the event did: `recorded payment N` (followed by `, needs review` when the payment was recorded for review), `ignored: <why>`, or `duplicate event: nothing changed`.
        * @example recorded payment 3
        */
       outcome: string;
@@ -6580,6 +6597,8 @@ export interface operations {
         limit?: number;
         /** @description The X-Next-Cursor value of the previous page, passed back unchanged. */
         cursor?: string;
+        /** @description true: the review queue, payments that need a person to look at them; false: the others. Omitted: every payment. */
+        needsReview?: boolean;
       };
       header?: never;
       path?: never;
