@@ -128,9 +128,17 @@ export class PaymentsController {
       '`payment_intent.succeeded` with `metadata.orderId` records the payment (amount_received), ' +
       'with `needsReview` and a `reviewReason` when it does not match the order, like ' +
       '`POST /payments`.\n\n' +
-      'Events that cannot be applied (an unknown order, an order already paid) and other ' +
-      'event types are acknowledged with 200 (a refusal would make Stripe retry for days), ' +
-      'logged, and kept with their outcome.',
+      "`charge.refunded` sets the payment's Stripe refunded total to the charge's " +
+      '`amount_refunded` (a total, not an addition; a late, older event lowers nothing). The ' +
+      "payment is the one whose stripeTxId is the charge's `payment_intent` (or the charge id), " +
+      "else the payment of the charge's `metadata.orderId`, unless that payment came from " +
+      'another payment intent. `refundedAmount` is then the larger of that total and the ' +
+      'refunds decided by dispute resolution, which are usually the same money refunded in ' +
+      "Stripe. A total above the payment's is applied as the whole payment and marks it for " +
+      'review; one in another currency changes no amount and marks it for review.\n\n' +
+      'Events that cannot be applied (an unknown order or charge, an order already paid) and ' +
+      'other event types are acknowledged with 200 (a refusal would make Stripe retry for ' +
+      'days), logged, and kept with their outcome.',
   })
   @ApiHeader({ name: 'Stripe-Signature', required: true, description: 't=...,v1=...' })
   @ApiBody({

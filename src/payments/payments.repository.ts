@@ -1,7 +1,7 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import { type Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import { Order } from '../orders/order.entity';
 import { PaymentSettings } from './payment-settings.entity';
 import { Payment } from './payment.entity';
@@ -40,6 +40,14 @@ export interface NewPayment {
 
 /** A payment to insert, with what the review rule decided about it (null: it matches). */
 export interface CheckedPayment extends NewPayment {
+  reviewReason: string | null;
+}
+
+/** Stripe's refunded total to apply to a payment, and a reason to review it, if any. */
+export interface StripeRefundUpdate {
+  paymentId: number;
+  /** null leaves the refunded amounts as they are. */
+  refundedCents: number | null;
   reviewReason: string | null;
 }
 
@@ -182,6 +190,15 @@ export class PaymentsRepository {
     return this.payments.findOne({ where: { orderId }, select: PAYMENT_FIELDS });
   }
 
+  /** The payment recorded with one of these Stripe ids (a payment intent's, a charge's). */
+  findByStripeTx(ids: string[]): Promise<PaymentRecord | null> {
+    return this.payments.findOne({
+      where: { stripeTxId: In(ids) },
+      select: PAYMENT_FIELDS,
+      order: { id: 'ASC' },
+    });
+  }
+
   /**
    * Newest first, `limit` payments below the keyset cursor `beforeId`; with `needsReview`, only
    * those in (true) or out of (false) the review queue. The queue is read through its partial
@@ -199,25 +216,31 @@ export class PaymentsRepository {
   }
 
   /**
-   * Adds a refund to the order's payment. Conditional on there being enough left to refund, so
-   * concurrent refunds can never together exceed the total; the same statement says what was
-   * left when it does not fit.
+   * Adds a refund decided by dispute resolution. Conditional on the decided refunds staying
+   * within the total, so concurrent refunds can never together exceed it; the same statement
+   * says what was left when it does not fit. The refunded amount becomes the larger of the
+   * decided refunds and Stripe's refunded total: a refund that Stripe already reported is the
+   * same money as the decision that ordered it, not a second refund.
    */
   async refund(orderId: number, cents: number): Promise<RefundResult> {
     const rows: { refunded_id: number | null; left_cents: number | null }[] =
       await this.db.tx.query(
         `WITH refunded AS (
            UPDATE payments SET
-             refunded_amount_cents = refunded_amount_cents + $2,
-             status = CASE WHEN refunded_amount_cents + $2 = total_amount_cents THEN $3
-                           ELSE $4 END
-           WHERE order_id = $1 AND refunded_amount_cents + $2 <= total_amount_cents
+             dispute_refunded_cents = dispute_refunded_cents + $2,
+             refunded_amount_cents = GREATEST(dispute_refunded_cents + $2, stripe_refunded_cents),
+             status = CASE
+               WHEN GREATEST(dispute_refunded_cents + $2, stripe_refunded_cents) = 0 THEN $3
+               WHEN GREATEST(dispute_refunded_cents + $2, stripe_refunded_cents)
+                    < total_amount_cents THEN $4
+               ELSE $5 END
+           WHERE order_id = $1 AND dispute_refunded_cents + $2 <= total_amount_cents
            RETURNING id
          )
          SELECT (SELECT id FROM refunded) AS refunded_id,
-                p.total_amount_cents - p.refunded_amount_cents AS left_cents
+                p.total_amount_cents - p.dispute_refunded_cents AS left_cents
          FROM (SELECT 1) AS one LEFT JOIN payments p ON p.order_id = $1`,
-        [orderId, cents, REFUND_STATUS.all, REFUND_STATUS.part],
+        [orderId, cents, REFUND_STATUS.none, REFUND_STATUS.part, REFUND_STATUS.all],
       );
     const { refunded_id: refundedId, left_cents: left } = rows[0];
     if (refundedId !== null) return { ok: true };
@@ -227,12 +250,49 @@ export class PaymentsRepository {
     // the update waited for that one; only a new statement sees what is left now.
     const now = await this.payments.findOneOrFail({
       where: { orderId },
-      select: { totalAmountCents: true, refundedAmountCents: true },
+      select: { totalAmountCents: true, disputeRefundedCents: true },
     });
     return {
       ok: false,
       reason: 'EXCEEDS_LEFT',
-      leftCents: now.totalAmountCents - now.refundedAmountCents,
+      leftCents: now.totalAmountCents - now.disputeRefundedCents,
     };
+  }
+
+  /**
+   * Applies Stripe's refunded total to a payment: it only ever rises (an older event that
+   * arrives late lowers nothing), and the refunded amount is the larger of it and the refunds
+   * decided by disputes. A review reason is added to the payment's, never replacing one. One
+   * conditional-free update of the row, every value computed from the row as it is when the
+   * update takes its lock, so a concurrent dispute refund lands before or after it, never lost.
+   */
+  async applyStripeRefund(u: StripeRefundUpdate): Promise<PaymentRecord> {
+    const rows: PaymentRow[] = await this.db.tx.query(
+      `WITH updated AS (
+         UPDATE payments SET
+           stripe_refunded_cents = GREATEST(stripe_refunded_cents, $2),
+           refunded_amount_cents = GREATEST(dispute_refunded_cents, stripe_refunded_cents, $2),
+           status = CASE
+             WHEN GREATEST(dispute_refunded_cents, stripe_refunded_cents, $2) = 0 THEN $4
+             WHEN GREATEST(dispute_refunded_cents, stripe_refunded_cents, $2)
+                  < total_amount_cents THEN $5
+             ELSE $6 END,
+           needs_review = needs_review OR $3::text IS NOT NULL,
+           review_reason = CASE WHEN $3::text IS NULL THEN review_reason
+                                ELSE concat_ws(' ', review_reason, $3::text) END
+         WHERE id = $1
+         RETURNING *
+       )
+       SELECT * FROM updated`,
+      [
+        u.paymentId,
+        u.refundedCents ?? 0,
+        u.reviewReason,
+        REFUND_STATUS.none,
+        REFUND_STATUS.part,
+        REFUND_STATUS.all,
+      ],
+    );
+    return toPaymentRecord(rows[0]);
   }
 }

@@ -11,12 +11,19 @@ import type {
   PaymentSettingsResponse,
   RecordPaymentDto,
 } from './dto/payment.dto';
-import { reviewOnRecording, type RecordRefusal } from './payment-process';
+import {
+  decideStripeRefund,
+  isOtherPaymentIntent,
+  reviewOnRecording,
+  type Money,
+  type RecordRefusal,
+} from './payment-process';
 import { PaymentErrors } from './payment.errors';
 import { toPaymentResponse, toPaymentSettingsResponse } from './payment.mapper';
 import {
   PaymentsRepository,
   type NewPayment,
+  type PaymentRecord,
   type RecordResult,
   type RefundResult,
 } from './payments.repository';
@@ -34,6 +41,21 @@ const REFUSALS: Record<RecordRefusal, (p: NewPayment) => DomainError> = {
       'This stripeTxId is already recorded against another payment.',
     ),
 };
+
+/** A refunded charge as Stripe reports it, in cents (hundredths) like every amount here. */
+export interface RefundedCharge {
+  chargeId: string;
+  /** The charge's payment intent, when it has one. */
+  intentId: string | null;
+  /** The charge's `metadata.orderId`, when it is an order id. */
+  orderId: number | null;
+  /** Stripe's `amount_refunded`: everything refunded on the charge so far. */
+  refunded: Money;
+}
+
+export type StripeRefundResult =
+  | { ok: true; payment: PaymentRecord; reviewReason: string | null }
+  | { ok: false; reason: 'NO_PAYMENT' };
 
 @Injectable()
 export class PaymentsService {
@@ -106,5 +128,24 @@ export class PaymentsService {
    */
   refund(orderId: number, cents: number): Promise<RefundResult> {
     return this.payments.refund(orderId, cents);
+  }
+
+  /**
+   * Brings a payment's refunds in line with Stripe's refunded total for one of its charges, in
+   * the caller's unit of work (the webhook's, with its event). The payment is the one recorded
+   * with the charge's payment intent (or the charge itself) as stripeTxId, else the payment of
+   * the charge's metadata.orderId, unless that one came from another payment intent.
+   */
+  async stripeRefunded(charge: RefundedCharge): Promise<StripeRefundResult> {
+    const ids = [charge.intentId, charge.chargeId].filter((id): id is string => id !== null);
+    let payment = await this.payments.findByStripeTx(ids);
+    if (!payment && charge.orderId !== null) {
+      const ofOrder = await this.payments.findByOrder(charge.orderId);
+      if (ofOrder && !isOtherPaymentIntent(ofOrder.stripeTxId, charge.intentId)) payment = ofOrder;
+    }
+    if (!payment) return { ok: false, reason: 'NO_PAYMENT' };
+    const decision = decideStripeRefund(payment, charge.refunded);
+    const updated = await this.payments.applyStripeRefund({ paymentId: payment.id, ...decision });
+    return { ok: true, payment: updated, reviewReason: decision.reviewReason };
   }
 }

@@ -178,7 +178,7 @@ describe('payments: the Stripe webhook', () => {
     });
   });
 
-  it.each(['charge.refunded', 'customer.created', 'payment_intent.payment_failed'])(
+  it.each(['charge.succeeded', 'customer.created', 'payment_intent.payment_failed'])(
     'acknowledges %s with 200 and ignores it',
     async (type) => {
       const orderId = await newOrder();

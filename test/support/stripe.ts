@@ -28,6 +28,7 @@ function anEventOf(
   object: Record<string, unknown>,
   created: number,
   id: string,
+  previous?: Record<string, unknown>,
 ): StripeEventBody {
   const event = {
     id,
@@ -38,7 +39,7 @@ function anEventOf(
     pending_webhooks: 1,
     request: { id: null, idempotency_key: null },
     type,
-    data: { object },
+    data: previous ? { object, previous_attributes: previous } : { object },
   };
   return { id, payload: JSON.stringify(event, null, 2) };
 }
@@ -72,4 +73,45 @@ export function aPaymentIntentEvent(
     status: 'succeeded',
   };
   return { ...anEventOf(type, object, created, id), intentId };
+}
+
+export interface ChargeFields {
+  /** The charge's payment intent; null for a charge made without one. */
+  paymentIntent?: string | null;
+  orderId?: number | string;
+  /** What the charge took, in minor units. */
+  amount?: number;
+  /** Everything refunded on the charge so far, in minor units. */
+  amountRefunded: number;
+  currency?: string;
+  id?: string;
+}
+
+/** A `charge.refunded` event: the charge with its running refunded total. */
+export function aChargeRefundedEvent(
+  charge: ChargeFields,
+  id = `evt_${hex()}`,
+): StripeEventBody & { chargeId: string } {
+  const created = nowSeconds() - 30;
+  const amount = charge.amount ?? 10000;
+  const chargeId = charge.id ?? `ch_${hex()}`;
+  const object = {
+    id: chargeId,
+    object: 'charge',
+    amount,
+    amount_captured: amount,
+    amount_refunded: charge.amountRefunded,
+    balance_transaction: `txn_${hex()}`,
+    captured: true,
+    created: created - 3600,
+    currency: charge.currency ?? 'eur',
+    livemode: false,
+    metadata: charge.orderId === undefined ? {} : { orderId: String(charge.orderId) },
+    paid: true,
+    payment_intent: charge.paymentIntent === undefined ? `pi_${hex()}` : charge.paymentIntent,
+    refunded: charge.amountRefunded >= amount,
+    status: 'succeeded',
+  };
+  const previous = { amount_refunded: 0, refunded: false };
+  return { ...anEventOf('charge.refunded', object, created, id, previous), chargeId };
 }

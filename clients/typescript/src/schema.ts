@@ -866,7 +866,9 @@ export interface paths {
      *
      *     `payment_intent.succeeded` with `metadata.orderId` records the payment (amount_received), with `needsReview` and a `reviewReason` when it does not match the order, like `POST /payments`.
      *
-     *     Events that cannot be applied (an unknown order, an order already paid) and other event types are acknowledged with 200 (a refusal would make Stripe retry for days), logged, and kept with their outcome.
+     *     `charge.refunded` sets the payment's Stripe refunded total to the charge's `amount_refunded` (a total, not an addition; a late, older event lowers nothing). The payment is the one whose stripeTxId is the charge's `payment_intent` (or the charge id), else the payment of the charge's `metadata.orderId`, unless that payment came from another payment intent. `refundedAmount` is then the larger of that total and the refunds decided by dispute resolution, which are usually the same money refunded in Stripe. A total above the payment's is applied as the whole payment and marks it for review; one in another currency changes no amount and marks it for review.
+     *
+     *     Events that cannot be applied (an unknown order or charge, an order already paid) and other event types are acknowledged with 200 (a refusal would make Stripe retry for days), logged, and kept with their outcome.
      */
     post: operations['payments_stripeWebhook'];
     delete?: never;
@@ -1600,7 +1602,7 @@ export interface components {
       /** @example After reviewing the brief and deliverables, a partial refund of 50% has been issued. Both parties have been notified. */
       resolution: string;
       /**
-       * @description Refund to record against the order's payment, in the same transaction as the close: above 0, at most two decimals, and not more than what is left to refund. Omitted or null: no refund.
+       * @description Refund to record against the order's payment, in the same transaction as the close: above 0, at most two decimals, and not more than what is left to refund (the total minus the refunds already decided by disputes). Omitted or null: no refund. A refund that Stripe reports (charge.refunded) is taken as the same money as the decisions it pays out: the payment's refundedAmount is the larger of the two, not their sum.
        * @example 75
        */
       refundAmount?: number | null;
@@ -1659,12 +1661,15 @@ export interface components {
        * @enum {string}
        */
       status: 'SUCCEEDED' | 'PARTIALLY_REFUNDED' | 'REFUNDED';
-      /** @example 0 */
+      /**
+       * @description What was refunded: the larger of the refunds decided by dispute resolution and the total Stripe reports having refunded (charge.refunded's amount_refunded), never above totalAmount.
+       * @example 0
+       */
       refundedAmount: number;
       /** @example 2026-11-23T10:15:00.000Z */
       paymentDate: string;
       /**
-       * @description True when the payment does not match its order (an amount or currency other than the order's finalPrice, or an order already CANCELLED when it arrived). Such a payment is recorded anyway: money moved.
+       * @description True when the payment does not match its order (an amount or currency other than the order's finalPrice, or an order already CANCELLED when it arrived) or Stripe reported a refund that could not be applied as it came. Such a payment is recorded anyway: money moved.
        * @example true
        */
       needsReview: boolean;
@@ -1678,7 +1683,7 @@ export interface components {
       /** @example true */
       received: boolean;
       /**
-       * @description What the event did: `recorded payment N` (followed by `, needs review` when the payment was recorded for review), `ignored: <why>`, or `duplicate event: nothing changed`.
+       * @description What the event did: `recorded payment N` or `recorded refund on payment N` (followed by `, needs review` when the payment was marked for review), `ignored: <why>`, or `duplicate event: nothing changed`.
        * @example recorded payment 3
        */
       outcome: string;

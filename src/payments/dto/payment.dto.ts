@@ -91,14 +91,21 @@ export class PaymentResponse {
   platformFee!: number;
   @ApiProperty({ example: 'EUR' }) currency!: string;
   @ApiProperty({ enum: PAYMENT_STATUSES, example: 'SUCCEEDED' }) status!: PaymentStatus;
-  @ApiProperty({ example: 0 }) refundedAmount!: number;
+  @ApiProperty({
+    example: 0,
+    description:
+      'What was refunded: the larger of the refunds decided by dispute resolution and the ' +
+      "total Stripe reports having refunded (charge.refunded's amount_refunded), never above " +
+      'totalAmount.',
+  })
+  refundedAmount!: number;
   @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) paymentDate!: string;
   @ApiProperty({
     example: true,
     description:
       "True when the payment does not match its order (an amount or currency other than the order's " +
-      'finalPrice, or an order already CANCELLED when it arrived). Such a payment is recorded ' +
-      'anyway: money moved.',
+      'finalPrice, or an order already CANCELLED when it arrived) or Stripe reported a refund ' +
+      'that could not be applied as it came. Such a payment is recorded anyway: money moved.',
   })
   needsReview!: boolean;
   @ApiProperty({
@@ -132,8 +139,8 @@ export class WebhookAckResponse {
   @ApiProperty({
     example: 'recorded payment 3',
     description:
-      'What the event did: `recorded payment N` (followed by `, needs review` when the ' +
-      'payment was recorded for review), `ignored: <why>`, or ' +
+      'What the event did: `recorded payment N` or `recorded refund on payment N` (followed by ' +
+      '`, needs review` when the payment was marked for review), `ignored: <why>`, or ' +
       '`duplicate event: nothing changed`.',
   })
   outcome!: string;
