@@ -79,15 +79,19 @@ async function insertOrder(
   return rows[0].id;
 }
 
-/** A payment as the webhook would record it, with the fee at the default 10%. */
+/**
+ * A payment as the webhook would record it, matching its order, with the fee at the default
+ * 10%; `refunded` is a refund decided by dispute resolution.
+ */
 async function insertPayment(tx: EntityManager, orderId: number, cents: number, refunded = 0) {
   const status =
     refunded === 0 ? 'SUCCEEDED' : refunded < cents ? 'PARTIALLY_REFUNDED' : 'REFUNDED';
   await tx.query(
     `INSERT INTO payments (order_id, stripe_tx_id, total_amount_cents, platform_fee_cents,
                            platform_fee_percent, currency, status, refunded_amount_cents,
-                           payment_date)
-     VALUES ($1, $5, $2::int, round($2::int * 0.10), 10, 'EUR', $3, $4, now() - interval '3 days')`,
+                           dispute_refunded_cents, payment_date)
+     VALUES ($1, $5, $2::int, round($2::int * 0.10), 10, 'EUR', $3, $4, $4,
+             now() - interval '3 days')`,
     [orderId, cents, status, refunded, `pi_demo_${orderId}`],
   );
 }

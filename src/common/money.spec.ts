@@ -1,4 +1,4 @@
-import { fromCents, isWholeCents, MAX_AMOUNT, toCents } from './money';
+import { formatCents, fromCents, isWholeCents, MAX_AMOUNT, toCents } from './money';
 
 /** The decimal a client types for `cents`, e.g. 15007 -> 150.07, parsed as JSON would. */
 const typed = (cents: number) =>
@@ -42,5 +42,18 @@ describe('money', () => {
     it.each([0.1 + 0.2, 1e-7, 0.001, 150.071, NaN, Infinity])('%p is not', (v) =>
       expect(isWholeCents(v)).toBe(false),
     );
+  });
+
+  describe('formatCents', () => {
+    it.each([
+      [15000, '150.00'],
+      [15007, '150.07'],
+      [5, '0.05'],
+      [0, '0.00'],
+      [100_000_000, '1000000.00'],
+      [-250, '-2.50'],
+    ])('%p cents reads %p', (cents, text) => {
+      expect(formatCents(cents)).toBe(text);
+    });
   });
 });

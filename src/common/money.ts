@@ -4,6 +4,12 @@
  */
 export const MAX_AMOUNT = 1_000_000;
 
+/**
+ * The currency of every price on ECHO: orders carry no currency of their own, so an order's
+ * `finalPrice` is in this one (ISO 4217).
+ */
+export const MARKETPLACE_CURRENCY = 'EUR';
+
 /** Decimal amount (at most two decimals, already validated) to integer cents. */
 export function toCents(amount: number): number {
   // Rounding removes binary noise such as 150.07 * 100 = 15006.999999999998.
@@ -21,4 +27,11 @@ export function fromCents(cents: number): number {
  */
 export function isWholeCents(amount: number): boolean {
   return Number.isFinite(amount) && Math.round(amount * 100) / 100 === amount;
+}
+
+/** Integer cents as a person reads them, always with two decimals: 15000 -> "150.00". */
+export function formatCents(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }

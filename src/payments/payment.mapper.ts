@@ -12,6 +12,8 @@ export const toPaymentResponse = (p: PaymentRecord): PaymentResponse => ({
   status: p.status,
   refundedAmount: fromCents(p.refundedAmountCents),
   paymentDate: new Date(p.paymentDate).toISOString(),
+  needsReview: p.needsReview,
+  reviewReason: p.reviewReason,
 });
 
 export const toPaymentSettingsResponse = (s: SettingsRecord): PaymentSettingsResponse => ({

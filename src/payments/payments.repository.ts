@@ -1,10 +1,16 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import { LessThan, type Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
+import { Order } from '../orders/order.entity';
 import { PaymentSettings } from './payment-settings.entity';
 import { Payment } from './payment.entity';
-import { REFUND_STATUS, type RecordRefusal, type RefundRefusal } from './payment-process';
+import {
+  REFUND_STATUS,
+  type OrderToPay,
+  type RecordRefusal,
+  type RefundRefusal,
+} from './payment-process';
 
 /** A payment as the API shows it. */
 export type PaymentRecord = Pick<
@@ -18,6 +24,8 @@ export type PaymentRecord = Pick<
   | 'status'
   | 'refundedAmountCents'
   | 'paymentDate'
+  | 'needsReview'
+  | 'reviewReason'
 >;
 
 export type SettingsRecord = Pick<PaymentSettings, 'platformFeePercent' | 'updatedAt'>;
@@ -28,6 +36,19 @@ export interface NewPayment {
   totalCents: number;
   currency: string;
   paymentDate?: Date;
+}
+
+/** A payment to insert, with what the review rule decided about it (null: it matches). */
+export interface CheckedPayment extends NewPayment {
+  reviewReason: string | null;
+}
+
+/** Stripe's refunded total to apply to a payment, and a reason to review it, if any. */
+export interface StripeRefundUpdate {
+  paymentId: number;
+  /** null leaves the refunded amounts as they are. */
+  refundedCents: number | null;
+  reviewReason: string | null;
 }
 
 export type RecordResult =
@@ -48,6 +69,8 @@ const PAYMENT_FIELDS: (keyof PaymentRecord)[] = [
   'status',
   'refundedAmountCents',
   'paymentDate',
+  'needsReview',
+  'reviewReason',
 ];
 
 interface PaymentRow {
@@ -60,6 +83,8 @@ interface PaymentRow {
   status: PaymentRecord['status'];
   refunded_amount_cents: number;
   payment_date: Date;
+  needs_review: boolean;
+  review_reason: string | null;
 }
 
 const toPaymentRecord = (r: PaymentRow): PaymentRecord => ({
@@ -72,6 +97,8 @@ const toPaymentRecord = (r: PaymentRow): PaymentRecord => ({
   status: r.status,
   refundedAmountCents: r.refunded_amount_cents,
   paymentDate: r.payment_date,
+  needsReview: r.needs_review,
+  reviewReason: r.review_reason,
 });
 
 /** Every query of payments and of the payment settings. */
@@ -104,13 +131,26 @@ export class PaymentsRepository {
   }
 
   /**
+   * The order a payment is checked against, locked FOR SHARE until the transaction ends: a
+   * status change (which locks the row for update) waits for the payment to commit, or the
+   * payment waits for the change and reads its result. Needs the caller's transaction.
+   */
+  orderToPay(orderId: number): Promise<OrderToPay | null> {
+    return this.db.tx.getRepository(Order).findOne({
+      where: { id: orderId },
+      select: { id: true, finalPriceCents: true, status: true },
+      lock: { mode: 'pessimistic_read' },
+    });
+  }
+
+  /**
    * Records a payment. The fee is computed in the same statement from the percentage in force,
    * in numeric arithmetic rounded half-up to the cent, and stored with the payment. The unique
    * constraints (one payment per order, one per transaction id) settle races; ON CONFLICT keeps
    * a conflict from aborting the caller's transaction (the webhook stores its event regardless).
    * The same statement says why nothing was inserted.
    */
-  async record(p: NewPayment): Promise<RecordResult> {
+  async record(p: CheckedPayment): Promise<RecordResult> {
     const rows: (PaymentRow & {
       order_found: boolean;
       order_paid: boolean;
@@ -119,9 +159,11 @@ export class PaymentsRepository {
       `WITH o AS (SELECT id FROM orders WHERE id = $1 FOR KEY SHARE),
        created AS (
          INSERT INTO payments (order_id, stripe_tx_id, total_amount_cents, platform_fee_cents,
-                               platform_fee_percent, currency, payment_date)
+                               platform_fee_percent, currency, payment_date, needs_review,
+                               review_reason)
          SELECT o.id, $2, $3::int, round($3::int * s.platform_fee_percent / 100)::int,
-                s.platform_fee_percent, $4, COALESCE($5::timestamptz, now())
+                s.platform_fee_percent, $4, COALESCE($5::timestamptz, now()),
+                $6::text IS NOT NULL, $6::text
          FROM o, payment_settings s WHERE s.id = 1
          ON CONFLICT DO NOTHING
          RETURNING *
@@ -131,7 +173,7 @@ export class PaymentsRepository {
               EXISTS (SELECT 1 FROM payments WHERE stripe_tx_id = $2) AS tx_recorded,
               c.*
        FROM (SELECT 1) AS one LEFT JOIN created c ON true`,
-      [p.orderId, p.stripeTxId, p.totalCents, p.currency, p.paymentDate ?? null],
+      [p.orderId, p.stripeTxId, p.totalCents, p.currency, p.paymentDate ?? null, p.reviewReason],
     );
     const row = rows[0];
     if (!row.order_found) return { ok: false, reason: 'ORDER_NOT_FOUND' };
@@ -148,36 +190,57 @@ export class PaymentsRepository {
     return this.payments.findOne({ where: { orderId }, select: PAYMENT_FIELDS });
   }
 
-  /** Newest first, `limit` payments below the keyset cursor `beforeId`. */
-  page(beforeId: number, limit: number): Promise<PaymentRecord[]> {
-    return this.payments.find({
-      where: { id: LessThan(beforeId) },
+  /** The payment recorded with one of these Stripe ids (a payment intent's, a charge's). */
+  findByStripeTx(ids: string[]): Promise<PaymentRecord | null> {
+    return this.payments.findOne({
+      where: { stripeTxId: In(ids) },
       select: PAYMENT_FIELDS,
-      order: { id: 'DESC' },
-      take: limit,
+      order: { id: 'ASC' },
     });
   }
 
   /**
-   * Adds a refund to the order's payment. Conditional on there being enough left to refund, so
-   * concurrent refunds can never together exceed the total; the same statement says what was
-   * left when it does not fit.
+   * Newest first, `limit` payments below the keyset cursor `beforeId`; with `needsReview`, only
+   * those in (true) or out of (false) the review queue. The queue is read through its partial
+   * index (payments_review_queue_idx), which the literal predicate lets the planner use.
+   */
+  page(beforeId: number, limit: number, needsReview?: boolean): Promise<PaymentRecord[]> {
+    const q = this.payments
+      .createQueryBuilder('p')
+      .select(PAYMENT_FIELDS.map((f) => `p.${f}`))
+      .where('p.id < :beforeId', { beforeId });
+    if (needsReview !== undefined) {
+      q.andWhere(needsReview ? 'p.needs_review' : 'NOT p.needs_review');
+    }
+    return q.orderBy('p.id', 'DESC').take(limit).getMany();
+  }
+
+  /**
+   * Adds a refund decided by dispute resolution. Conditional on the decided refunds staying
+   * within the total, so concurrent refunds can never together exceed it; the same statement
+   * says what was left when it does not fit. The refunded amount becomes the larger of the
+   * decided refunds and Stripe's refunded total: a refund that Stripe already reported is the
+   * same money as the decision that ordered it, not a second refund.
    */
   async refund(orderId: number, cents: number): Promise<RefundResult> {
     const rows: { refunded_id: number | null; left_cents: number | null }[] =
       await this.db.tx.query(
         `WITH refunded AS (
            UPDATE payments SET
-             refunded_amount_cents = refunded_amount_cents + $2,
-             status = CASE WHEN refunded_amount_cents + $2 = total_amount_cents THEN $3
-                           ELSE $4 END
-           WHERE order_id = $1 AND refunded_amount_cents + $2 <= total_amount_cents
+             dispute_refunded_cents = dispute_refunded_cents + $2,
+             refunded_amount_cents = GREATEST(dispute_refunded_cents + $2, stripe_refunded_cents),
+             status = CASE
+               WHEN GREATEST(dispute_refunded_cents + $2, stripe_refunded_cents) = 0 THEN $3
+               WHEN GREATEST(dispute_refunded_cents + $2, stripe_refunded_cents)
+                    < total_amount_cents THEN $4
+               ELSE $5 END
+           WHERE order_id = $1 AND dispute_refunded_cents + $2 <= total_amount_cents
            RETURNING id
          )
          SELECT (SELECT id FROM refunded) AS refunded_id,
-                p.total_amount_cents - p.refunded_amount_cents AS left_cents
+                p.total_amount_cents - p.dispute_refunded_cents AS left_cents
          FROM (SELECT 1) AS one LEFT JOIN payments p ON p.order_id = $1`,
-        [orderId, cents, REFUND_STATUS.all, REFUND_STATUS.part],
+        [orderId, cents, REFUND_STATUS.none, REFUND_STATUS.part, REFUND_STATUS.all],
       );
     const { refunded_id: refundedId, left_cents: left } = rows[0];
     if (refundedId !== null) return { ok: true };
@@ -187,12 +250,49 @@ export class PaymentsRepository {
     // the update waited for that one; only a new statement sees what is left now.
     const now = await this.payments.findOneOrFail({
       where: { orderId },
-      select: { totalAmountCents: true, refundedAmountCents: true },
+      select: { totalAmountCents: true, disputeRefundedCents: true },
     });
     return {
       ok: false,
       reason: 'EXCEEDS_LEFT',
-      leftCents: now.totalAmountCents - now.refundedAmountCents,
+      leftCents: now.totalAmountCents - now.disputeRefundedCents,
     };
+  }
+
+  /**
+   * Applies Stripe's refunded total to a payment: it only ever rises (an older event that
+   * arrives late lowers nothing), and the refunded amount is the larger of it and the refunds
+   * decided by disputes. A review reason is added to the payment's, never replacing one. One
+   * conditional-free update of the row, every value computed from the row as it is when the
+   * update takes its lock, so a concurrent dispute refund lands before or after it, never lost.
+   */
+  async applyStripeRefund(u: StripeRefundUpdate): Promise<PaymentRecord> {
+    const rows: PaymentRow[] = await this.db.tx.query(
+      `WITH updated AS (
+         UPDATE payments SET
+           stripe_refunded_cents = GREATEST(stripe_refunded_cents, $2),
+           refunded_amount_cents = GREATEST(dispute_refunded_cents, stripe_refunded_cents, $2),
+           status = CASE
+             WHEN GREATEST(dispute_refunded_cents, stripe_refunded_cents, $2) = 0 THEN $4
+             WHEN GREATEST(dispute_refunded_cents, stripe_refunded_cents, $2)
+                  < total_amount_cents THEN $5
+             ELSE $6 END,
+           needs_review = needs_review OR $3::text IS NOT NULL,
+           review_reason = CASE WHEN $3::text IS NULL THEN review_reason
+                                ELSE concat_ws(' ', review_reason, $3::text) END
+         WHERE id = $1
+         RETURNING *
+       )
+       SELECT * FROM updated`,
+      [
+        u.paymentId,
+        u.refundedCents ?? 0,
+        u.reviewReason,
+        REFUND_STATUS.none,
+        REFUND_STATUS.part,
+        REFUND_STATUS.all,
+      ],
+    );
+    return toPaymentRecord(rows[0]);
   }
 }

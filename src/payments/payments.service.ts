@@ -2,17 +2,28 @@ import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../database/transaction-host';
 import type { AuthUser } from '../common/auth/roles';
 import type { DomainError } from '../common/errors/domain-error';
-import { toCents } from '../common/money';
+import { MARKETPLACE_CURRENCY, toCents } from '../common/money';
 import { idsBefore } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
-import type { PageQueryDto } from '../common/pagination/page-query.dto';
-import type { PaymentResponse, PaymentSettingsResponse, RecordPaymentDto } from './dto/payment.dto';
-import type { RecordRefusal } from './payment-process';
+import type {
+  PaymentListQueryDto,
+  PaymentResponse,
+  PaymentSettingsResponse,
+  RecordPaymentDto,
+} from './dto/payment.dto';
+import {
+  decideStripeRefund,
+  isOtherPaymentIntent,
+  reviewOnRecording,
+  type Money,
+  type RecordRefusal,
+} from './payment-process';
 import { PaymentErrors } from './payment.errors';
 import { toPaymentResponse, toPaymentSettingsResponse } from './payment.mapper';
 import {
   PaymentsRepository,
   type NewPayment,
+  type PaymentRecord,
   type RecordResult,
   type RefundResult,
 } from './payments.repository';
@@ -30,6 +41,21 @@ const REFUSALS: Record<RecordRefusal, (p: NewPayment) => DomainError> = {
       'This stripeTxId is already recorded against another payment.',
     ),
 };
+
+/** A refunded charge as Stripe reports it, in cents (hundredths) like every amount here. */
+export interface RefundedCharge {
+  chargeId: string;
+  /** The charge's payment intent, when it has one. */
+  intentId: string | null;
+  /** The charge's `metadata.orderId`, when it is an order id. */
+  orderId: number | null;
+  /** Stripe's `amount_refunded`: everything refunded on the charge so far. */
+  refunded: Money;
+}
+
+export type StripeRefundResult =
+  | { ok: true; payment: PaymentRecord; reviewReason: string | null }
+  | { ok: false; reason: 'NO_PAYMENT' };
 
 @Injectable()
 export class PaymentsService {
@@ -54,7 +80,7 @@ export class PaymentsService {
       orderId: dto.orderId,
       stripeTxId: dto.stripeTxId,
       totalCents: toCents(dto.totalAmount),
-      currency: (dto.currency ?? 'EUR').toUpperCase(),
+      currency: (dto.currency ?? MARKETPLACE_CURRENCY).toUpperCase(),
     };
     const result = await this.record(payment);
     if (!result.ok) throw REFUSALS[result.reason](payment);
@@ -62,11 +88,21 @@ export class PaymentsService {
   }
 
   /**
-   * Records a payment in the caller's unit of work (the webhook's, with its event). A refusal
-   * is returned, not thrown, and leaves that transaction usable.
+   * Records a payment, in the caller's unit of work when there is one (the webhook's, with its
+   * event). Money that moved is recorded even when it does not match its order; the one review
+   * rule (reviewOnRecording) then says why, checked against the order as locked in this same
+   * transaction. A refusal is returned, not thrown, and leaves that transaction usable.
    */
   record(payment: NewPayment): Promise<RecordResult> {
-    return this.payments.record(payment);
+    return this.uow.run(async () => {
+      const order = await this.payments.orderToPay(payment.orderId);
+      if (!order) return { ok: false, reason: 'ORDER_NOT_FOUND' };
+      const reviewReason = reviewOnRecording(order, {
+        cents: payment.totalCents,
+        currency: payment.currency,
+      });
+      return this.payments.record({ ...payment, reviewReason });
+    });
   }
 
   async forOrder(orderId: number): Promise<PaymentResponse> {
@@ -77,8 +113,12 @@ export class PaymentsService {
     return toPaymentResponse(payment);
   }
 
-  async list(query: PageQueryDto): Promise<Page<PaymentResponse>> {
-    const rows = await this.payments.page(idsBefore(query.cursor), query.limit + 1);
+  async list(query: PaymentListQueryDto): Promise<Page<PaymentResponse>> {
+    const rows = await this.payments.page(
+      idsBefore(query.cursor),
+      query.limit + 1,
+      query.needsReview,
+    );
     return Page.fromRows(rows, query.limit, toPaymentResponse);
   }
 
@@ -88,5 +128,24 @@ export class PaymentsService {
    */
   refund(orderId: number, cents: number): Promise<RefundResult> {
     return this.payments.refund(orderId, cents);
+  }
+
+  /**
+   * Brings a payment's refunds in line with Stripe's refunded total for one of its charges, in
+   * the caller's unit of work (the webhook's, with its event). The payment is the one recorded
+   * with the charge's payment intent (or the charge itself) as stripeTxId, else the payment of
+   * the charge's metadata.orderId, unless that one came from another payment intent.
+   */
+  async stripeRefunded(charge: RefundedCharge): Promise<StripeRefundResult> {
+    const ids = [charge.intentId, charge.chargeId].filter((id): id is string => id !== null);
+    let payment = await this.payments.findByStripeTx(ids);
+    if (!payment && charge.orderId !== null) {
+      const ofOrder = await this.payments.findByOrder(charge.orderId);
+      if (ofOrder && !isOtherPaymentIntent(ofOrder.stripeTxId, charge.intentId)) payment = ofOrder;
+    }
+    if (!payment) return { ok: false, reason: 'NO_PAYMENT' };
+    const decision = decideStripeRefund(payment, charge.refunded);
+    const updated = await this.payments.applyStripeRefund({ paymentId: payment.id, ...decision });
+    return { ok: true, payment: updated, reviewReason: decision.reviewReason };
   }
 }

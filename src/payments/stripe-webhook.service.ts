@@ -18,6 +18,26 @@ const ZERO_DECIMAL = new Set(
 /** Stripe's signatures older than this are refused (Stripe's own default). */
 const TOLERANCE_SECONDS = 300;
 
+/**
+ * Stripe's amount in minor units as ECHO's hundredths: Stripe's zero-decimal currencies count
+ * whole units. `currency` is lower case, as Stripe sends it.
+ */
+const stripeCents = (minor: number, currency: string): number =>
+  ZERO_DECIMAL.has(currency) ? minor * 100 : minor;
+
+/** Stripe's three-letter currency, lower case, or null when it is not one. */
+const stripeCurrency = (currency: unknown): string | null =>
+  typeof currency === 'string' && /^[a-z]{3}$/i.test(currency) ? currency.toLowerCase() : null;
+
+/** An id of a Stripe object given either as its id or expanded to the object. */
+const stripeId = (ref: unknown): string | null => {
+  const id = typeof ref === 'object' && ref !== null ? (ref as { id?: unknown }).id : ref;
+  return typeof id === 'string' && id.length > 0 ? id : null;
+};
+
+/** Ends the outcome of an event that left its payment for a person to review. */
+const NEEDS_REVIEW = ', needs review';
+
 /** The outcome an event keeps when its payment was not recorded. */
 const IGNORED: Record<RecordRefusal, string> = {
   ORDER_NOT_FOUND: 'ignored: unknown order',
@@ -77,14 +97,25 @@ export class StripeWebhookService {
     return this.uow.run(async () => {
       const claimed = await this.events.claim(event.id, event.type);
       if (!claimed.ok) return { received: true, outcome: 'duplicate event: nothing changed' };
-      const outcome =
-        event.type === 'payment_intent.succeeded'
-          ? await this.paymentSucceeded(event.data?.object)
-          : `ignored: ${event.type} is not handled`;
+      const outcome = await this.effect(event);
       await this.events.setOutcome(event.id, outcome);
-      if (!outcome.startsWith('recorded')) this.logger.warn({ event: event.id, outcome });
+      // Unknown charges and orders, and payments to review, are for a person to look at.
+      if (outcome.startsWith('ignored') || outcome.endsWith(NEEDS_REVIEW)) {
+        this.logger.warn({ event: event.id, type: event.type, outcome });
+      }
       return { received: true, outcome };
     });
+  }
+
+  private effect(event: Stripe.Event): Promise<string> {
+    switch (event.type) {
+      case 'payment_intent.succeeded':
+        return this.paymentSucceeded(event.data?.object);
+      case 'charge.refunded':
+        return this.chargeRefunded(event.data?.object);
+      default:
+        return Promise.resolve(`ignored: ${event.type} is not handled`);
+    }
   }
 
   private async paymentSucceeded(intent: Stripe.PaymentIntent | undefined): Promise<string> {
@@ -92,15 +123,12 @@ export class StripeWebhookService {
       return 'ignored: no payment intent in data.object';
     const orderId = toId(intent.metadata?.orderId);
     if (orderId === null) return 'ignored: metadata.orderId is missing or not an order id';
-    if (typeof intent.currency !== 'string' || !/^[a-z]{3}$/i.test(intent.currency)) {
-      return 'ignored: no valid currency';
-    }
-    const currency = intent.currency.toLowerCase();
+    const currency = stripeCurrency(intent.currency);
+    if (currency === null) return 'ignored: no valid currency';
     // What was actually received; `amount` is only what was asked for.
     const minor = intent.amount_received;
     if (!Number.isSafeInteger(minor) || minor <= 0) return 'ignored: no amount received';
-    // Amounts are kept in hundredths; Stripe's zero-decimal currencies count whole units.
-    const totalCents = ZERO_DECIMAL.has(currency) ? minor * 100 : minor;
+    const totalCents = stripeCents(minor, currency);
     // The same ceiling as every amount ECHO takes; above it (e.g. JPY 30,000,000) the cents
     // would not fit the column, and a 400 would only make Stripe retry for days.
     if (totalCents > MAX_AMOUNT * 100) return `ignored: amount above ${MAX_AMOUNT}`;
@@ -113,6 +141,31 @@ export class StripeWebhookService {
         ? new Date(intent.created * 1000)
         : undefined,
     });
-    return result.ok ? `recorded payment ${result.payment.id}` : IGNORED[result.reason];
+    if (!result.ok) return IGNORED[result.reason];
+    const recorded = `recorded payment ${result.payment.id}`;
+    return result.payment.needsReview ? `${recorded}${NEEDS_REVIEW}` : recorded;
+  }
+
+  /**
+   * A refund on a charge: Stripe's `amount_refunded` (the charge's refunded total) is brought to
+   * the payment it belongs to. A charge that matches no payment is acknowledged and logged.
+   */
+  private async chargeRefunded(charge: Stripe.Charge | undefined): Promise<string> {
+    const chargeId = stripeId(charge);
+    if (!charge || chargeId === null) return 'ignored: no charge in data.object';
+    const currency = stripeCurrency(charge.currency);
+    if (currency === null) return 'ignored: no valid currency';
+    const minor = charge.amount_refunded;
+    if (!Number.isSafeInteger(minor) || minor < 0) return 'ignored: no valid amount_refunded';
+    const result = await this.payments.stripeRefunded({
+      chargeId,
+      intentId: stripeId(charge.payment_intent),
+      orderId: toId(charge.metadata?.orderId),
+      // Any size: what is applied is at most the payment's total (decideStripeRefund).
+      refunded: { cents: stripeCents(minor, currency), currency: currency.toUpperCase() },
+    });
+    if (!result.ok) return 'ignored: no payment matches the charge';
+    const recorded = `recorded refund on payment ${result.payment.id}`;
+    return result.reviewReason === null ? recorded : `${recorded}${NEEDS_REVIEW}`;
   }
 }

@@ -93,8 +93,20 @@ describe('authorization: properties a client may not set', () => {
         path: '/payments',
         body: { orderId: await anOrder(), stripeTxId: `pi_mass_${++serial}`, totalAmount: 90 },
       }),
-      forged: () => ({ platformFee: 0, refundedAmount: 90, status: 'REFUNDED' }),
-      decided: () => ({ platformFee: 9, refundedAmount: 0, status: 'SUCCEEDED' }),
+      forged: () => ({
+        platformFee: 0,
+        refundedAmount: 90,
+        status: 'REFUNDED',
+        needsReview: false,
+        reviewReason: null,
+      }),
+      decided: () => ({
+        platformFee: 9,
+        refundedAmount: 0,
+        status: 'SUCCEEDED',
+        needsReview: false,
+        reviewReason: null,
+      }),
     },
     'POST /orders/{id}/messages': {
       table: 'order_messages',

@@ -157,7 +157,8 @@ describe('payments: refunds through dispute resolution', () => {
     try {
       await other.query('BEGIN');
       await other.query(
-        `UPDATE payments SET refunded_amount_cents = 6000, status = 'PARTIALLY_REFUNDED'
+        `UPDATE payments SET dispute_refunded_cents = 6000, refunded_amount_cents = 6000,
+                             status = 'PARTIALLY_REFUNDED'
          WHERE id = $1`,
         [p.id],
       );

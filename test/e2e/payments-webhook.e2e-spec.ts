@@ -1,54 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import Stripe from 'stripe';
 import { aUser, anAdmin, anItem, countRows, type TestUser } from '../support/factories';
 import { raceBehindGate } from '../support/races';
+import {
+  aPaymentIntentEvent as anEvent,
+  aWebhookSecret,
+  nowSeconds as now,
+  signStripe,
+  type IntentFields,
+} from '../support/stripe';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-const SECRET = `whsec_test_${randomBytes(16).toString('hex')}`;
+const SECRET = aWebhookSecret();
 const WEBHOOK = '/payments/webhooks/stripe';
-const now = () => Math.floor(Date.now() / 1000);
 const hex = () => randomBytes(8).toString('hex');
 
-interface IntentFields {
-  orderId?: number | string;
-  amount?: number;
-  currency?: string;
-  id?: string;
-  created?: number;
-}
-
-/** A Stripe Event as Stripe sends it (API 2025+), pretty-printed like Stripe's own bodies. */
-function anEvent(type: string, intent: IntentFields = {}, id = `evt_${hex()}`) {
-  const created = intent.created ?? now() - 60;
-  const amount = intent.amount ?? 10101;
-  const event = {
-    id,
-    object: 'event',
-    api_version: '2025-09-30.clover',
-    created,
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type,
-    data: {
-      object: {
-        id: intent.id ?? `pi_${hex()}`,
-        object: 'payment_intent',
-        amount,
-        amount_received: amount,
-        currency: intent.currency ?? 'eur',
-        created,
-        livemode: false,
-        metadata: intent.orderId === undefined ? {} : { orderId: String(intent.orderId) },
-        status: 'succeeded',
-      },
-    },
-  };
-  return { id, intentId: event.data.object.id, payload: JSON.stringify(event, null, 2) };
-}
-
 const sign = (payload: string, secret = SECRET, timestamp = now()) =>
-  Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });
+  signStripe(payload, secret, timestamp);
 
 describe('payments: the Stripe webhook', () => {
   let t: TestApp;
@@ -67,9 +34,8 @@ describe('payments: the Stripe webhook', () => {
   });
   afterAll(() => t.close());
 
-  const newOrder = async (): Promise<number> =>
-    (await t.http.post('/orders').set(buyer.auth).send({ itemId, finalPrice: 100 }).expect(201))
-      .body.id;
+  const newOrder = async (finalPrice = 100): Promise<number> =>
+    (await t.http.post('/orders').set(buyer.auth).send({ itemId, finalPrice }).expect(201)).body.id;
   const deliver = (payload: string, signature: string | null = sign(payload), app = t) => {
     const req = app.http.post(WEBHOOK).set('Content-Type', 'application/json');
     if (signature !== null) void req.set('Stripe-Signature', signature);
@@ -90,7 +56,7 @@ describe('payments: the Stripe webhook', () => {
 
   describe('payment_intent.succeeded', () => {
     it('records the payment from the exact signed bytes, amount in minor units', async () => {
-      const orderId = await newOrder();
+      const orderId = await newOrder(101.01);
       const created = now() - 120;
       const e = anEvent('payment_intent.succeeded', { orderId, amount: 10101, created });
       const res = await deliver(e.payload).expect(200);
@@ -106,6 +72,8 @@ describe('payments: the Stripe webhook', () => {
         status: 'SUCCEEDED',
         refundedAmount: 0,
         paymentDate: new Date(created * 1000).toISOString(),
+        needsReview: false,
+        reviewReason: null,
       });
       // The buyer sees the same record.
       const mine = await t.http.get(`/payments/order/${orderId}`).set(buyer.auth).expect(200);
@@ -120,11 +88,14 @@ describe('payments: the Stripe webhook', () => {
       const orderId = await newOrder();
       await deliver(anEvent('payment_intent.succeeded', { orderId, amount, currency }).payload)
         .expect(200)
-        .expect((r) => expect(r.body.outcome).toMatch(/^recorded payment \d+$/));
+        .expect((r) => expect(r.body.outcome).toMatch(/^recorded payment \d+, needs review$/));
+      // Orders are priced in EUR, so another currency is recorded for review.
       expect((await paymentOf(orderId).expect(200)).body).toMatchObject({
         totalAmount: total,
         platformFee: fee,
         currency: currency.toUpperCase(),
+        needsReview: true,
+        reviewReason: `Paid ${total.toFixed(2)} ${currency.toUpperCase()}, but the order is for 100.00 EUR.`,
       });
     });
 
@@ -207,7 +178,7 @@ describe('payments: the Stripe webhook', () => {
     });
   });
 
-  it.each(['charge.refunded', 'customer.created', 'payment_intent.payment_failed'])(
+  it.each(['charge.succeeded', 'customer.created', 'payment_intent.payment_failed'])(
     'acknowledges %s with 200 and ignores it',
     async (type) => {
       const orderId = await newOrder();

@@ -14,6 +14,8 @@ type Payment = {
   status: 'SUCCEEDED' | 'PARTIALLY_REFUNDED' | 'REFUNDED';
   refundedAmount: number;
   paymentDate: string;
+  needsReview: boolean;
+  reviewReason: string | null;
 };
 
 const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -122,18 +124,20 @@ describe('payments', () => {
       await setFee(10).expect(200);
       const orderId = await newOrder();
       const stripeTxId = txId();
-      const res = await record({ orderId, stripeTxId: ` ${stripeTxId} `, totalAmount: 150 });
+      const res = await record({ orderId, stripeTxId: ` ${stripeTxId} `, totalAmount: 100 });
       expect(res.status).toBe(201);
       expect(res.body).toEqual({
         id: expect.any(Number),
         orderId,
         stripeTxId,
-        totalAmount: 150,
-        platformFee: 15,
+        totalAmount: 100,
+        platformFee: 10,
         currency: 'EUR',
         status: 'SUCCEEDED',
         refundedAmount: 0,
         paymentDate: ISO,
+        needsReview: false,
+        reviewReason: null,
       });
       expect(await paymentOf(orderId)).toEqual(res.body);
       const usd = await record({

@@ -817,12 +817,15 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Every payment, newest first (ADMIN) */
+    /**
+     * Every payment, newest first (ADMIN); `?needsReview=true` is the review queue
+     * @description `needsReview=true` lists the payments that need a person to look at them (see `reviewReason`), `needsReview=false` the others, and without it every payment.
+     */
     get: operations['payments_list'];
     put?: never;
     /**
      * Record a payment by hand (ADMIN)
-     * @description One payment per order (409) and per stripeTxId (409). The fee is computed now from the percentage in force, rounded half-up to the cent, and kept.
+     * @description One payment per order (409) and per stripeTxId (409). The fee is computed now from the percentage in force, rounded half-up to the cent, and kept. A payment that does not match its order (an amount or currency other than the order's finalPrice, or a CANCELLED order) is still recorded, with `needsReview: true` and a `reviewReason`: the same rule as the Stripe webhook, checked against the order in the same transaction.
      */
     post: operations['payments_record'];
     delete?: never;
@@ -859,7 +862,13 @@ export interface paths {
     put?: never;
     /**
      * Stripe webhook endpoint
-     * @description Called by Stripe, signed with the endpoint secret (STRIPE_WEBHOOK_SECRET). `payment_intent.succeeded` with `metadata.orderId` records the payment; a replayed event id changes nothing; other event types are acknowledged and ignored. A missing, wrong or stale signature is 400 and stores nothing.
+     * @description Called by Stripe, signed with the endpoint secret (STRIPE_WEBHOOK_SECRET). Each event id is applied once: a replayed event changes nothing. A missing, wrong or stale signature is 400 and stores nothing.
+     *
+     *     `payment_intent.succeeded` with `metadata.orderId` records the payment (amount_received), with `needsReview` and a `reviewReason` when it does not match the order, like `POST /payments`.
+     *
+     *     `charge.refunded` sets the payment's Stripe refunded total to the charge's `amount_refunded` (a total, not an addition; a late, older event lowers nothing). The payment is the one whose stripeTxId is the charge's `payment_intent` (or the charge id), else the payment of the charge's `metadata.orderId`, unless that payment came from another payment intent. `refundedAmount` is then the larger of that total and the refunds decided by dispute resolution, which are usually the same money refunded in Stripe. A total above the payment's is applied as the whole payment and marks it for review; one in another currency changes no amount and marks it for review.
+     *
+     *     Events that cannot be applied (an unknown order or charge, an order already paid) and other event types are acknowledged with 200 (a refusal would make Stripe retry for days), logged, and kept with their outcome.
      */
     post: operations['payments_stripeWebhook'];
     delete?: never;
@@ -1593,7 +1602,7 @@ export interface components {
       /** @example After reviewing the brief and deliverables, a partial refund of 50% has been issued. Both parties have been notified. */
       resolution: string;
       /**
-       * @description Refund to record against the order's payment, in the same transaction as the close: above 0, at most two decimals, and not more than what is left to refund. Omitted or null: no refund.
+       * @description Refund to record against the order's payment, in the same transaction as the close: above 0, at most two decimals, and not more than what is left to refund (the total minus the refunds already decided by disputes). Omitted or null: no refund. A refund that Stripe reports (charge.refunded) is taken as the same money as the decisions it pays out: the payment's refundedAmount is the larger of the two, not their sum.
        * @example 75
        */
       refundAmount?: number | null;
@@ -1620,12 +1629,12 @@ export interface components {
        */
       stripeTxId: string;
       /**
-       * @description The full amount charged to the buyer.
+       * @description The full amount charged to the buyer. Recorded even when it differs from the order's finalPrice; the payment then carries needsReview and a reviewReason.
        * @example 150
        */
       totalAmount: number;
       /**
-       * @description ISO 4217 code.
+       * @description ISO 4217 code. Orders are priced in EUR; a payment in another currency is recorded for review.
        * @default EUR
        * @example EUR
        */
@@ -1652,16 +1661,29 @@ export interface components {
        * @enum {string}
        */
       status: 'SUCCEEDED' | 'PARTIALLY_REFUNDED' | 'REFUNDED';
-      /** @example 0 */
+      /**
+       * @description What was refunded: the larger of the refunds decided by dispute resolution and the total Stripe reports having refunded (charge.refunded's amount_refunded), never above totalAmount.
+       * @example 0
+       */
       refundedAmount: number;
       /** @example 2026-11-23T10:15:00.000Z */
       paymentDate: string;
+      /**
+       * @description True when the payment does not match its order (an amount or currency other than the order's finalPrice, or an order already CANCELLED when it arrived) or Stripe reported a refund that could not be applied as it came. Such a payment is recorded anyway: money moved.
+       * @example true
+       */
+      needsReview: boolean;
+      /**
+       * @description What does not match, in sentences; null exactly when needsReview is false.
+       * @example Paid 150.00 EUR, but the order is for 100.00 EUR.
+       */
+      reviewReason: string | null;
     };
     WebhookAckResponse: {
       /** @example true */
       received: boolean;
       /**
-       * @description What the event did.
+       * @description What the event did: `recorded payment N` or `recorded refund on payment N` (followed by `, needs review` when the payment was marked for review), `ignored: <why>`, or `duplicate event: nothing changed`.
        * @example recorded payment 3
        */
       outcome: string;
@@ -6580,6 +6602,8 @@ export interface operations {
         limit?: number;
         /** @description The X-Next-Cursor value of the previous page, passed back unchanged. */
         cursor?: string;
+        /** @description true: the review queue, payments that need a person to look at them; false: the others. Omitted: every payment. */
+        needsReview?: boolean;
       };
       header?: never;
       path?: never;

@@ -58,8 +58,10 @@ export class ResolveDisputeDto {
     example: 75.0,
     description:
       "Refund to record against the order's payment, in the same transaction as the close: " +
-      'above 0, at most two decimals, and not more than what is left to refund. Omitted or ' +
-      'null: no refund.',
+      'above 0, at most two decimals, and not more than what is left to refund (the total ' +
+      'minus the refunds already decided by disputes). Omitted or null: no refund. A refund ' +
+      'that Stripe reports (charge.refunded) is taken as the same money as the decisions it ' +
+      "pays out: the payment's refundedAmount is the larger of the two, not their sum.",
     nullable: true,
   })
   @IsOptional()

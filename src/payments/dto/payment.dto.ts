@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsNumber,
   IsOptional,
   IsString,
@@ -11,8 +12,9 @@ import {
   ValidateBy,
 } from 'class-validator';
 import { IsId } from '../../common/id-property';
-import { isWholeCents } from '../../common/money';
+import { isWholeCents, MARKETPLACE_CURRENCY } from '../../common/money';
 import { IsMoney } from '../../common/money-property';
+import { PageQueryDto } from '../../common/pagination/page-query.dto';
 import { MaxChars, trimString } from '../../common/text';
 import { PAYMENT_STATUSES, type PaymentStatus } from '../payment.entity';
 
@@ -31,11 +33,22 @@ export class RecordPaymentDto {
   @MaxChars(255)
   stripeTxId!: string;
 
-  @ApiProperty({ example: 150.0, description: 'The full amount charged to the buyer.' })
+  @ApiProperty({
+    example: 150.0,
+    description:
+      "The full amount charged to the buyer. Recorded even when it differs from the order's " +
+      'finalPrice; the payment then carries needsReview and a reviewReason.',
+  })
   @IsMoney()
   totalAmount!: number;
 
-  @ApiPropertyOptional({ example: 'EUR', default: 'EUR', description: 'ISO 4217 code.' })
+  @ApiPropertyOptional({
+    example: MARKETPLACE_CURRENCY,
+    default: MARKETPLACE_CURRENCY,
+    description:
+      `ISO 4217 code. Orders are priced in ${MARKETPLACE_CURRENCY}; a payment in another ` +
+      'currency is recorded for review.',
+  })
   @IsOptional()
   @Matches(/^[A-Za-z]{3}$/, { message: 'currency must be a three-letter ISO 4217 code' })
   currency?: string;
@@ -78,12 +91,57 @@ export class PaymentResponse {
   platformFee!: number;
   @ApiProperty({ example: 'EUR' }) currency!: string;
   @ApiProperty({ enum: PAYMENT_STATUSES, example: 'SUCCEEDED' }) status!: PaymentStatus;
-  @ApiProperty({ example: 0 }) refundedAmount!: number;
+  @ApiProperty({
+    example: 0,
+    description:
+      'What was refunded: the larger of the refunds decided by dispute resolution and the ' +
+      "total Stripe reports having refunded (charge.refunded's amount_refunded), never above " +
+      'totalAmount.',
+  })
+  refundedAmount!: number;
   @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) paymentDate!: string;
+  @ApiProperty({
+    example: true,
+    description:
+      "True when the payment does not match its order (an amount or currency other than the order's " +
+      'finalPrice, or an order already CANCELLED when it arrived) or Stripe reported a refund ' +
+      'that could not be applied as it came. Such a payment is recorded anyway: money moved.',
+  })
+  needsReview!: boolean;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'Paid 150.00 EUR, but the order is for 100.00 EUR.',
+    description: 'What does not match, in sentences; null exactly when needsReview is false.',
+  })
+  reviewReason!: string | null;
+}
+
+/** `'true'` and `'false'` of a query string become booleans; anything else stays, for IsBoolean to refuse. */
+const booleanFromQuery = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+export class PaymentListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    type: Boolean,
+    description:
+      'true: the review queue, payments that need a person to look at them; false: the others. ' +
+      'Omitted: every payment.',
+  })
+  @IsOptional()
+  @Transform(booleanFromQuery)
+  @IsBoolean({ message: 'needsReview must be true or false' })
+  needsReview?: boolean;
 }
 
 export class WebhookAckResponse {
   @ApiProperty({ example: true }) received!: boolean;
-  @ApiProperty({ example: 'recorded payment 3', description: 'What the event did.' })
+  @ApiProperty({
+    example: 'recorded payment 3',
+    description:
+      'What the event did: `recorded payment N` or `recorded refund on payment N` (followed by ' +
+      '`, needs review` when the payment was marked for review), `ignored: <why>`, or ' +
+      '`duplicate event: nothing changed`.',
+  })
   outcome!: string;
 }
