@@ -2,13 +2,14 @@ import 'reflect-metadata';
 import type { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { validateEnv, type EnvironmentVariables } from './src/config/env.validation';
+import { queryTimeout, validateEnv, type EnvironmentVariables } from './src/config/env.validation';
+import { BoundedClient } from './src/database/bounded-client';
 import { SnakeNamingStrategy } from './src/database/snake-naming.strategy';
 
 /** The pool settings of the environment (validated once, by the caller). */
 export type PoolSettings = Pick<
   EnvironmentVariables,
-  'DB_POOL_SIZE' | 'DB_CONNECT_TIMEOUT_MS' | 'DB_STATEMENT_TIMEOUT_MS'
+  'DB_POOL_SIZE' | 'DB_CONNECT_TIMEOUT_MS' | 'DB_STATEMENT_TIMEOUT_MS' | 'DB_QUERY_TIMEOUT_MS'
 >;
 
 /**
@@ -37,6 +38,10 @@ export function dataSourceOptions(
       connectionTimeoutMillis: pool.DB_CONNECT_TIMEOUT_MS,
       // Statements must not hang a request forever; a stuck query fails and is reported.
       statement_timeout: pool.DB_STATEMENT_TIMEOUT_MS,
+      // The server cannot cancel what it never hears of: when the network or the server goes
+      // silent, the client stops waiting after this long, and BoundedClient drops the connection.
+      query_timeout: queryTimeout(pool),
+      Client: BoundedClient,
       // pg-pool hands a new connection to TypeORM with no 'error' listener until TypeORM's own is
       // attached a tick later. A server that kills the session right as it starts (failover,
       // pg_terminate_backend) sends the FATAL error with the ready message; emitted with no

@@ -3,6 +3,7 @@ import {
   LOCAL_DEV_ORIGINS,
   normalizePrefix,
   parseTrustProxy,
+  queryTimeout,
   rateLimitStore,
   trustProxy,
   validateEnv,
@@ -41,6 +42,24 @@ describe('validateEnv', () => {
 
   it.each(['abc', '70000', '-1', '80.5', ''])('refuses PORT=%p, naming PORT', (port) => {
     expect(() => validateEnv({ PORT: port })).toThrow(/PORT must/);
+  });
+
+  it('waits for a query 5 s longer than the server lets it run, unless told otherwise', () => {
+    const timeout = (raw: Record<string, string>) => queryTimeout(validateEnv(raw));
+    expect(timeout({})).toBe(35_000);
+    expect(timeout({ DB_STATEMENT_TIMEOUT_MS: '2000' })).toBe(7_000);
+    expect(timeout({ DB_STATEMENT_TIMEOUT_MS: '0' })).toBe(0);
+    expect(timeout({ DB_STATEMENT_TIMEOUT_MS: '2000', DB_QUERY_TIMEOUT_MS: '3000' })).toBe(3_000);
+    expect(timeout({ DB_QUERY_TIMEOUT_MS: '0' })).toBe(0);
+    // Not stored: ConfigModule would copy a derived value into process.env.
+    expect(validateEnv({}).DB_QUERY_TIMEOUT_MS).toBeUndefined();
+  });
+
+  it('refuses a query timeout that would give up before the statement timeout', () => {
+    expect(() =>
+      validateEnv({ DB_STATEMENT_TIMEOUT_MS: '5000', DB_QUERY_TIMEOUT_MS: '5000' }),
+    ).toThrow(/DB_QUERY_TIMEOUT_MS must be longer than DB_STATEMENT_TIMEOUT_MS/);
+    expect(() => validateEnv({ DB_QUERY_TIMEOUT_MS: '-1' })).toThrow(/DB_QUERY_TIMEOUT_MS must/);
   });
 
   it('names every bad variable at once', () => {

@@ -97,6 +97,20 @@ export class EnvironmentVariables {
   @Max(86_400_000)
   DB_STATEMENT_TIMEOUT_MS = 30_000;
 
+  /**
+   * Longest wait for the server's answer to one query, measured by the client (0: no limit).
+   * statement_timeout is enforced by the server, so it cannot end a wait on a database that has
+   * gone silent (a partition, a hung server or proxy); this does, and the connection is dropped.
+   * Unset: DB_STATEMENT_TIMEOUT_MS + 5 s (0 when that is 0), so that a slow statement is
+   * cancelled by the server, with its error, before the client gives up on it.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  DB_QUERY_TIMEOUT_MS?: number;
+
   @IsOptional()
   @IsString()
   ADMIN_EMAIL?: string;
@@ -214,6 +228,17 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   }
   const proxy = parseTrustProxy(env.TRUST_PROXY);
   if ('problem' in proxy) problems.push(proxy.problem);
+  if (
+    env.DB_QUERY_TIMEOUT_MS !== undefined &&
+    env.DB_QUERY_TIMEOUT_MS > 0 &&
+    env.DB_STATEMENT_TIMEOUT_MS > 0 &&
+    env.DB_QUERY_TIMEOUT_MS <= env.DB_STATEMENT_TIMEOUT_MS
+  ) {
+    problems.push(
+      'DB_QUERY_TIMEOUT_MS must be longer than DB_STATEMENT_TIMEOUT_MS, so that the server ' +
+        'cancels a slow statement before the client stops waiting for it',
+    );
+  }
   if (problems.length > 0) {
     throw new Error(`Invalid environment configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -283,6 +308,18 @@ export function trustProxy(env: Pick<EnvironmentVariables, 'TRUST_PROXY'>): Trus
   const parsed = parseTrustProxy(env.TRUST_PROXY);
   return 'value' in parsed ? parsed.value : false;
 }
+
+/**
+ * The client-side query timeout: as configured, or 5 s longer than the statement timeout (none
+ * when that is none), so that a slow statement is cancelled by the server, with its error, before
+ * the client gives up on it. Resolved here rather than stored in the validated env, for the same
+ * reason as rateLimitStore.
+ */
+export const queryTimeout = (
+  env: Pick<EnvironmentVariables, 'DB_QUERY_TIMEOUT_MS' | 'DB_STATEMENT_TIMEOUT_MS'>,
+): number =>
+  env.DB_QUERY_TIMEOUT_MS ??
+  (env.DB_STATEMENT_TIMEOUT_MS > 0 ? env.DB_STATEMENT_TIMEOUT_MS + 5_000 : 0);
 
 /** Swagger is served unless turned off, and off in production unless turned on. */
 export const docsEnabled = (env: EnvironmentVariables): boolean =>

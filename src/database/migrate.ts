@@ -1,11 +1,12 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, type PoolSettings } from '../../ormconfig';
 
-/** One connection, and no statement timeout: a migration may rewrite a large table. */
+/** One connection, and no statement or query timeout: a migration may rewrite a large table. */
 const MIGRATION_POOL: PoolSettings = {
   DB_POOL_SIZE: 1,
   DB_CONNECT_TIMEOUT_MS: 10_000,
   DB_STATEMENT_TIMEOUT_MS: 0,
+  DB_QUERY_TIMEOUT_MS: 0,
 };
 
 /** Advisory lock key held while migrating, so instances starting together migrate once. */

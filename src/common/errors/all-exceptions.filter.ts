@@ -121,7 +121,10 @@ function isDatabaseUnavailable(exception: unknown): boolean {
     code === '57P01' || // terminated by administrator
     code === '57P02' || // crash shutdown
     code === '57P03' || // cannot connect now
-    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    code === '57014' || // cancelled: ran past DB_STATEMENT_TIMEOUT_MS, the database is overloaded
+    // pg's own words for a connection it lost, could not open in time, or stopped waiting on
+    // (query_timeout: the database went silent).
+    /Connection terminated|timeout exceeded when trying to connect|is not queryable|Query read timeout/i.test(
       message,
     )
   );
