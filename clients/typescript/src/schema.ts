@@ -960,7 +960,7 @@ export interface components {
      *     | `REVIEW_ORDER_NOT_COMPLETED` | 409 | The order is not COMPLETED yet (or was cancelled); only a COMPLETED order is reviewed. |
      *     | `ROLE_REQUIRED` | 403 | The route needs a role the caller does not hold. |
      *     | `ROUTE_NOT_FOUND` | 404 | No route has this method and path. |
-     *     | `SERVICE_UNAVAILABLE` | 503 | The database is unreachable, a dependency is not configured, or the server is stopping. |
+     *     | `SERVICE_UNAVAILABLE` | 503 | The database is unreachable or did not answer in time, a dependency is not configured, or the server is stopping. Retry a write with the same Idempotency-Key: when the database stopped answering during its commit, it may have been saved. |
      *     | `SESSION_ENDED` | 401 | The token was issued before the account's password, roles or status changed; log in again. |
      *     | `STREAM_TOKEN_INVALID` | 401 | The stream token is malformed or expired (they live 60 seconds). |
      *     | `STREAM_TOKEN_ONE_STREAM` | 400 | A stream token is for one stream: orderId or disputeId, not both. |

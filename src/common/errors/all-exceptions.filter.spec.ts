@@ -23,4 +23,17 @@ describe('toErrorBody: the database failing', () => {
     expect(answer.message).toMatch(/nothing was saved/);
     expect(answer.message).not.toMatch(/timeout|terminated|queryable|cancel/i);
   });
+
+  it('says a write may have been saved when the connection failed during its COMMIT', () => {
+    const answer = toErrorBody(failed('COMMIT', new Error('Query read timeout')), 'req-2');
+    expect(answer).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' });
+    expect(answer.message).toMatch(/may have been saved.*same Idempotency-Key/);
+  });
+
+  it('does not blame the connection for a COMMIT that the database answered with a refusal', () => {
+    const refused = Object.assign(new Error('could not serialize access'), { code: '40001' });
+    const answer = toErrorBody(failed('COMMIT', refused), 'req-3');
+    expect(answer.code).not.toBe('SERVICE_UNAVAILABLE');
+    expect(answer.message).not.toMatch(/may have been saved/);
+  });
 });

@@ -130,6 +130,13 @@ function isDatabaseUnavailable(exception: unknown): boolean {
   );
 }
 
+/**
+ * The connection failed while its COMMIT was on the way: the server may have committed without
+ * the answer reaching us, so the write may or may not have been saved.
+ */
+const commitOutcomeUnknown = (exception: unknown): boolean =>
+  exception instanceof QueryFailedError && /^\s*COMMIT\b/i.test(exception.query);
+
 export function requestIdOf(request: FastifyRequest): string {
   return String(request.id ?? '');
 }
@@ -184,7 +191,10 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
     return body(
       HttpStatus.SERVICE_UNAVAILABLE,
       'SERVICE_UNAVAILABLE',
-      'The database is unavailable right now; nothing was saved. Retry in a few seconds.',
+      commitOutcomeUnknown(exception)
+        ? 'The database stopped answering while saving; the change may have been saved. ' +
+            'Retry with the same Idempotency-Key, which replays it if it was.'
+        : 'The database is unavailable right now; nothing was saved. Retry in a few seconds.',
       requestId,
     );
   }

@@ -89,7 +89,9 @@ export const CommonErrors = defineErrors({
   SERVICE_UNAVAILABLE: {
     status: 503,
     meaning:
-      'The database is unreachable, a dependency is not configured, or the server is stopping.',
+      'The database is unreachable or did not answer in time, a dependency is not configured, ' +
+      'or the server is stopping. Retry a write with the same Idempotency-Key: when the ' +
+      'database stopped answering during its commit, it may have been saved.',
   },
   HEADERS_TOO_LARGE: { status: 431, meaning: 'The URL or the headers are too large.' },
   REQUEST_TIMEOUT: { status: 408, meaning: 'The request took too long to arrive.' },
