@@ -25,6 +25,7 @@ describe('validateEnv', () => {
       DB_POOL_SIZE: 10,
       DB_CONNECT_TIMEOUT_MS: 3_000,
       DB_STATEMENT_TIMEOUT_MS: 30_000,
+      DB_LISTEN_CHECK_MS: 5_000,
       SSE_HEARTBEAT_MS: 15_000,
       AUTH_CACHE_MS: 5_000,
       RATE_LIMIT_LOGIN_PER_ACCOUNT: 10,
@@ -60,6 +61,7 @@ describe('validateEnv', () => {
       validateEnv({ DB_STATEMENT_TIMEOUT_MS: '5000', DB_QUERY_TIMEOUT_MS: '5000' }),
     ).toThrow(/DB_QUERY_TIMEOUT_MS must be longer than DB_STATEMENT_TIMEOUT_MS/);
     expect(() => validateEnv({ DB_QUERY_TIMEOUT_MS: '-1' })).toThrow(/DB_QUERY_TIMEOUT_MS must/);
+    expect(() => validateEnv({ DB_LISTEN_CHECK_MS: '50' })).toThrow(/DB_LISTEN_CHECK_MS must/);
   });
 
   it('names every bad variable at once', () => {

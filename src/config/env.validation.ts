@@ -111,6 +111,17 @@ export class EnvironmentVariables {
   @Max(86_400_000)
   DB_QUERY_TIMEOUT_MS?: number;
 
+  /**
+   * How often the LISTEN connection of live events is checked with a query. With no answer
+   * within as long again, it counts as lost: open event streams end and it reconnects.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DB_LISTEN_CHECK_MS = 5_000;
+
   @IsOptional()
   @IsString()
   ADMIN_EMAIL?: string;

@@ -1,5 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { Client, Notification } from 'pg';
+import type { EnvironmentVariables } from '../config/env.validation';
 import { keysOf, scopeKey, type LiveEvent, type StreamScope } from './live-events';
 import { LiveEventsRepository } from './live-events.repository';
 
@@ -14,6 +16,10 @@ export interface Subscriber {
  * One LISTEN connection per instance. Notifications carry ids; when a local stream follows one
  * of the event's scopes, the events are fetched in one query per burst and handed to it. With
  * no local subscriber an event costs nothing but the notification.
+ *
+ * A LISTEN connection only receives, so a database that goes silent (a partition, a hung server)
+ * would leave it open and deaf without any error. It is therefore checked with a query every
+ * DB_LISTEN_CHECK_MS; one that does not answer within as long again is cut and counts as lost.
  */
 @Injectable()
 export class LiveEventBus implements OnModuleInit, OnModuleDestroy {
@@ -23,18 +29,31 @@ export class LiveEventBus implements OnModuleInit, OnModuleDestroy {
   private pending = new Set<number>();
   private flushing: Promise<void> | null = null;
   private closed = false;
+  private readonly checkMs: number;
+  private checker: NodeJS.Timeout | undefined;
+  private checking = false;
 
-  constructor(private readonly events: LiveEventsRepository) {}
+  constructor(
+    private readonly events: LiveEventsRepository,
+    config: ConfigService<EnvironmentVariables, true>,
+  ) {
+    this.checkMs = config.get('DB_LISTEN_CHECK_MS', { infer: true });
+  }
 
   async onModuleInit(): Promise<void> {
     await this.listen();
+    this.checker = setInterval(() => void this.check(), this.checkMs);
+    this.checker.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
+    clearInterval(this.checker);
     for (const set of this.subscribers.values()) for (const s of set) s.interrupt();
     this.subscribers.clear();
-    await this.listener?.end().catch(() => undefined);
+    const listener = this.listener;
+    this.listener = null;
+    if (listener) await this.events.close(listener, this.checkMs);
   }
 
   subscribe(subscriber: Subscriber): () => void {
@@ -58,15 +77,30 @@ export class LiveEventBus implements OnModuleInit, OnModuleDestroy {
     return n;
   }
 
+  /** A failed check cuts the connection; its loss is then handled like any other. */
+  private async check(): Promise<void> {
+    const listener = this.listener;
+    if (!listener || this.checking || this.closed) return;
+    this.checking = true;
+    try {
+      await this.events.check(listener, this.checkMs);
+    } finally {
+      this.checking = false;
+    }
+  }
+
   private async listen(): Promise<void> {
-    this.listener = await this.events.listen(
+    const client = await this.events.listen(
       (n) => this.onNotification(n),
       // A failed attempt is not the listener: only the current listener's loss starts one
       // reconnect, else every outage would multiply the LISTEN connections.
-      (client, err) => {
-        if (this.listener === client) this.onListenerLost(err);
+      (lost, err) => {
+        if (this.listener === lost) this.onListenerLost(err);
       },
     );
+    // The application shut down while this reconnect was under way.
+    if (this.closed) return this.events.close(client, this.checkMs);
+    this.listener = client;
   }
 
   /**

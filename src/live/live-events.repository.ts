@@ -1,11 +1,13 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import { Client, type Notification } from 'pg';
+import type { Client, ClientConfig, Notification, QueryConfig } from 'pg';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+import { BoundedClient, cutConnection } from '../database/bounded-client';
 import {
   EVENT_ORDER_LOCK,
   LIVE_CHANNEL,
+  LISTENER_APPLICATION_NAME,
   type LiveEvent,
   type LiveEventType,
   type StreamScope,
@@ -104,14 +106,25 @@ export class LiveEventsRepository {
 
   /**
    * A connection of its own, outside the pool, that LISTENs for new events. `onLost` hears of
-   * its failure once, the server's error and the closed socket being one loss.
+   * its failure once, the server's error and the closed socket being one loss. Connecting and
+   * each query are bounded by the pool's timeouts, so a silent database fails the attempt
+   * instead of leaving it pending.
    */
   async listen(
     onNotification: (n: Notification) => void,
     onLost: (client: Client, err: Error) => void,
   ): Promise<Client> {
     const options = this.db.tx.connection.options as PostgresConnectionOptions;
-    const client = new Client({ connectionString: options.url });
+    const pool = (options.extra ?? {}) as Pick<
+      ClientConfig,
+      'connectionTimeoutMillis' | 'query_timeout'
+    >;
+    const client = new BoundedClient({
+      connectionString: options.url,
+      application_name: LISTENER_APPLICATION_NAME,
+      connectionTimeoutMillis: pool.connectionTimeoutMillis,
+      query_timeout: pool.query_timeout,
+    });
     const state: { lost: Error | null } = { lost: null };
     client.on('notification', onNotification);
     client.on('error', (err) => {
@@ -124,9 +137,37 @@ export class LiveEventsRepository {
       await client.query(`LISTEN ${LIVE_CHANNEL}`);
       if (state.lost) throw state.lost; // cut just after LISTEN, before the caller has it
     } catch (err) {
-      await client.end().catch(() => undefined);
+      cutConnection(client);
       throw err;
     }
     return client;
+  }
+
+  /**
+   * Whether the LISTEN connection still answers within `timeoutMs`. A connection that does not
+   * is cut, which reports it lost: a silent network closes nothing by itself, and notifications
+   * would stop without any error.
+   */
+  async check(client: Client, timeoutMs: number): Promise<boolean> {
+    const probe: QueryConfig & { query_timeout: number } = {
+      text: 'SELECT 1',
+      query_timeout: timeoutMs,
+    };
+    try {
+      await client.query(probe);
+      return true;
+    } catch {
+      cutConnection(client);
+      return false;
+    }
+  }
+
+  /** Ends a LISTEN connection, politely if the server answers within `waitMs`. */
+  async close(client: Client, waitMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)));
+    await Promise.race([client.end().catch(() => undefined), gaveUp]);
+    clearTimeout(timer);
+    cutConnection(client);
   }
 }

@@ -10,6 +10,9 @@ export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 /** The PostgreSQL channel every instance LISTENs on. */
 export const LIVE_CHANNEL = 'echo_thread_events';
 
+/** The application_name of each instance's LISTEN connection, as pg_stat_activity shows it. */
+export const LISTENER_APPLICATION_NAME = 'echo-live-events';
+
 /**
  * Advisory lock key taken just before an event row gets its id and held until commit, so event
  * ids are handed out in commit order across all instances: a reader that has seen id N can

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { LIVE_CHANNEL } from '../../src/live/live-events';
+import { LISTENER_APPLICATION_NAME } from '../../src/live/live-events';
 import { withDatabase } from '../support/databases';
 import { aUser, anItem, type TestUser } from '../support/factories';
 import { closeAllStreams, eventually, openStream, type SseStream } from '../support/sse';
@@ -124,8 +124,8 @@ describe('faults: the database goes away and comes back', () => {
   const listeners = async (): Promise<number> =>
     (
       await admin.query(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND query = $2`,
-        [dbName, `LISTEN ${LIVE_CHANNEL}`],
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = $2`,
+        [dbName, LISTENER_APPLICATION_NAME],
       )
     ).rows[0].n;
 
