@@ -152,7 +152,13 @@ describe('faults: the database goes away and comes back', () => {
       drive(() => stopped, ready, health),
     ]);
 
-    await sleep(300);
+    // The cut comes once writes and health checks are seen to succeed (a busy machine may take
+    // a while to answer the first ones).
+    await eventually(
+      () => writes.some((s) => s.status === 201) && health.some((s) => s.status === 200),
+      'a write and /health/ready to succeed before the cut',
+      HANG_MS,
+    );
     const cutAt = performance.now();
     const { blockedAt, restoredAt } = await outage(800, 1_200);
     await eventually(
