@@ -152,7 +152,14 @@ describe('faults: the database goes away and comes back', () => {
       drive(() => stopped, ready, health),
     ]);
 
-    await sleep(300);
+    // The cut comes once writes and health checks have been answered normally, so that "before"
+    // is never an empty sample, however slow the machine.
+    await eventually(
+      () => writes.some((s) => s.status === 201) && health.some((s) => s.status === 200),
+      'a write and /health/ready to succeed before the database is cut',
+      HANG_MS,
+    );
+    await sleep(200);
     const cutAt = performance.now();
     const { blockedAt, restoredAt } = await outage(800, 1_200);
     await eventually(
