@@ -267,4 +267,22 @@ describe('faults: the database goes away and comes back', () => {
     await sleep(1_500);
     expect(await listeners()).toBe(1);
   });
+
+  it("a test's own connection cut while it holds it fails its next query, and throws nothing into the run", async () => {
+    // A gate: a client checked out of the test pool, idle between two statements. pg-pool stops
+    // listening to a client while it is checked out, so the server's FATAL message is emitted
+    // to whatever listeners the client has of its own.
+    const held = await t.sql.connect();
+    try {
+      const { rows } = await held.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const ended = new Promise((resolve) => held.once('end', resolve));
+      await admin.query('SELECT pg_terminate_backend($1)', [rows[0].pid]);
+      // The error came before the end. Unheard, Node would have thrown it from pg-protocol's
+      // parser, and Jest would have failed whatever test was running at that moment.
+      await ended;
+      await expect(held.query('SELECT 1')).rejects.toThrow(/not queryable/);
+    } finally {
+      held.release(true);
+    }
+  });
 });
