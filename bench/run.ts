@@ -41,12 +41,23 @@ function highWaterMb(pid: number): number | null {
   }
 }
 
+/**
+ * A connection of the runner's own. It hears its errors: a connection the server ends then
+ * fails the statement that meets it, rather than being thrown from pg's parser and ending the
+ * run with no context.
+ */
+function runnerClient(connectionString: string): Client {
+  const client = new Client({ connectionString });
+  client.on('error', (err) => log(`Database connection lost: ${err.message}`));
+  return client;
+}
+
 /** Drops and recreates the database in `url` (a seed that was interrupted half way). */
 async function recreateDatabase(url: string): Promise<void> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.slice(1)).replace(/"/g, '""');
   target.pathname = '/postgres';
-  const admin = new Client({ connectionString: target.toString() });
+  const admin = runnerClient(target.toString());
   await admin.connect();
   try {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -58,7 +69,7 @@ async function recreateDatabase(url: string): Promise<void> {
 
 /** Migrates, then seeds unless the database already holds this shape's data set. */
 async function prepareData(url: string, options: BenchOptions): Promise<DatasetMeta> {
-  let client = new Client({ connectionString: url });
+  let client = runnerClient(url);
   await client.connect();
   try {
     const state = await datasetState(client, options.shape);
@@ -78,7 +89,7 @@ async function prepareData(url: string, options: BenchOptions): Promise<DatasetM
       log('An earlier seed was interrupted: recreating the database.');
       await client.end();
       await recreateDatabase(url);
-      client = new Client({ connectionString: url });
+      client = runnerClient(url);
       await client.connect();
     }
     await migrate(url);
@@ -143,7 +154,7 @@ async function run(options: BenchOptions): Promise<number> {
       `Database: ${redactUrl(database.url)}${database.embedded ? ' (embedded, ./.data-bench)' : ''}`,
     );
     const meta = await prepareData(database.url, options);
-    const client = new Client({ connectionString: database.url });
+    const client = runnerClient(database.url);
     await client.connect();
     let explained: ExplainedScenario[] = [];
     let results: BenchResults;

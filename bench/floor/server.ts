@@ -94,6 +94,10 @@ export function startFloor(env: NodeJS.ProcessEnv = process.env) {
     connectionTimeoutMillis: Number(env.DB_CONNECT_TIMEOUT_MS ?? 3_000),
     statement_timeout: Number(env.DB_STATEMENT_TIMEOUT_MS ?? 30_000),
   });
+  // As the service's pool: a connection the server ends is dropped and the request that meets
+  // it fails. Unheard, its 'error' event would be thrown and end the process.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
 
   /**
    * JwtAuthGuard's account check (AccountStatus): the account must still be active and its

@@ -24,6 +24,7 @@ describe('validateEnv', () => {
       BODY_LIMIT_BYTES: 1024 * 1024,
       DB_POOL_SIZE: 10,
       DB_CONNECT_TIMEOUT_MS: 3_000,
+      UV_THREADPOOL_SIZE: 4,
       DB_STATEMENT_TIMEOUT_MS: 30_000,
       DB_LISTEN_CHECK_MS: 5_000,
       SSE_HEARTBEAT_MS: 15_000,

@@ -81,6 +81,17 @@ export class EnvironmentVariables {
   @Max(500)
   DB_POOL_SIZE = 10;
 
+  /**
+   * Threads in libuv's pool (Node reads it at start-up; 4 when unset). Password hashing uses at
+   * most half of them, so database connections and DNS lookups always find one free.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1024)
+  UV_THREADPOOL_SIZE = 4;
+
   /** Longest wait for a pooled connection before the request fails with 503. */
   @IsOptional()
   @Transform(toInt)

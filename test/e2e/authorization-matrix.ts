@@ -82,6 +82,8 @@ export interface MatrixRow {
   writes?: true;
   /** The body may carry other users' emails, and why that is allowed. */
   showsEmails?: string;
+  /** A list a stranger may read names orders it has no part in, and why that is allowed. */
+  showsOrderIds?: string;
   request(f: Fixture, role: Role): Built | Promise<Built>;
 }
 
@@ -250,9 +252,12 @@ export const MATRIX: Record<string, MatrixRow> = {
     send('/reviews', { orderId: await f.completedOrder(), score: 5 }),
   ),
   'GET /reviews': read([401, 403, 403, 403, 200], async (f) => after([f.review()], '/reviews')),
-  'GET /reviews/user/{userId}': read([200, 200, 200, 200, 200], async (f) =>
-    after([f.review()], `/reviews/user/${f.users.seller.id}`),
-  ),
+  'GET /reviews/user/{userId}': {
+    ...read([200, 200, 200, 200, 200], async (f) =>
+      after([f.review()], `/reviews/user/${f.users.seller.id}`),
+    ),
+    showsOrderIds: 'a public review names the order it reviews (orderId in ReviewResponse)',
+  },
   'GET /reviews/user/{userId}/average': read([200, 200, 200, 200, 200], async (f) =>
     after([f.review()], `/reviews/user/${f.users.seller.id}/average`),
   ),

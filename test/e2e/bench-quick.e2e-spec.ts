@@ -3,10 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
 import type { BenchResults } from '../../bench/report';
 import { floorSqlDifferences } from '../../bench/service-sql';
-import { withDatabase } from '../support/databases';
+import { maintenanceClient, withDatabase } from '../support/databases';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -50,7 +49,7 @@ describe('npm run bench -- --quick', () => {
 
   afterAll(async () => {
     rmSync(scratch, { recursive: true, force: true });
-    const admin = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+    const admin = maintenanceClient(serverUrl);
     await admin.connect();
     try {
       await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);

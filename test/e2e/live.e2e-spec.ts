@@ -25,6 +25,7 @@ const [MC, SC, DMC, DR] = [
 const got = (events: SseEvent[]) => events.map((e) => [e.event, JSON.parse(e.data)]);
 const expectAscending = (events: SseEvent[]) => {
   const ids = events.map((e) => Number(e.id));
+  expect(ids.length).toBeGreaterThan(0);
   expect(ids).toEqual([...new Set(ids)].sort((x, y) => x - y));
 };
 

@@ -9,6 +9,16 @@ export function withDatabase(url: string, database: string): string {
 }
 
 /**
+ * A short-lived connection to the server's maintenance database, for CREATE and DROP DATABASE.
+ * It hears its own errors: unheard, a cut connection would be thrown into whatever test runs.
+ */
+export function maintenanceClient(serverUrl: string): Client {
+  const client = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  client.on('error', () => undefined);
+  return client;
+}
+
+/**
  * A fresh database for one test file, cloned from the migrated template. Cloning can collide
  * with another clone of the same template starting at the same moment, so it is retried.
  */
@@ -17,7 +27,7 @@ export async function cloneTemplate(): Promise<{ url: string; drop(): Promise<vo
   const template = process.env.ECHO_TEST_TEMPLATE;
   if (!serverUrl || !template) throw new Error('Run e2e tests through jest (globalSetup).');
   const name = `${template}_f_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  const admin = maintenanceClient(serverUrl);
   await admin.connect();
   try {
     for (let attempt = 1; ; attempt++) {
@@ -36,7 +46,7 @@ export async function cloneTemplate(): Promise<{ url: string; drop(): Promise<vo
   return {
     url: withDatabase(serverUrl, name),
     drop: async () => {
-      const c = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+      const c = maintenanceClient(serverUrl);
       await c.connect();
       try {
         await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

@@ -1,8 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import type { DatabaseHandle } from '../../src/database/embedded-database';
-import { withDatabase } from './databases';
+import { maintenanceClient } from './databases';
 
 /** Drops what the run created on a shared server; stops the embedded one. */
 export default async function globalTeardown(): Promise<void> {
@@ -15,7 +14,7 @@ export default async function globalTeardown(): Promise<void> {
   const serverUrl = process.env.ECHO_TEST_SERVER_URL;
   const template = process.env.ECHO_TEST_TEMPLATE;
   if (!serverUrl || !template) return;
-  const client = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  const client = maintenanceClient(serverUrl);
   await client.connect();
   try {
     const { rows } = await client.query<{ datname: string }>(

@@ -47,8 +47,14 @@ export async function startTestApp(
     }
   }
   const sql = new Pool({ connectionString: db.url, max: 4 });
-  // Dropping the database WITH (FORCE) at close ends connections that are still closing; an
-  // idle client's error then is expected, and unheard it would fail whatever test runs next.
+  // A pg client whose connection dies emits 'error'; with no listener, Node throws it from
+  // pg-protocol's parser, and Jest fails whatever test is running then, in any file. pg-pool
+  // listens only to idle clients (and re-emits their errors on the pool), so each client also
+  // gets a listener of its own for its whole life, as the app's do (ormconfig's onConnect): a
+  // client a test holds (a gate, a race) that the server cuts then fails its next query, in
+  // the test that holds it. Dropping the database WITH (FORCE) at close also ends connections
+  // that are still closing; those errors are expected.
+  sql.on('connect', (client) => client.on('error', () => undefined));
   sql.on('error', () => undefined);
   return {
     app,
