@@ -30,8 +30,10 @@ export class StreamAuthGuard implements CanActivate {
     const kind = this.reflector.get<StreamKind>(STREAM_KIND, context.getHandler());
     const header = request.headers.authorization;
     const query = request.query as Record<string, unknown>;
+    // Either way the account is checked as it is now, as on every other route: deactivated or
+    // ended sessions are refused, and roles are those currently granted.
     if (header?.startsWith('Bearer ')) {
-      request.user = await this.active(this.verify(header.slice(7), 'access'));
+      request.user = await this.accounts.authorize(this.verify(header.slice(7), 'access'));
       return true;
     }
     if (typeof query.token === 'string') {
@@ -44,20 +46,12 @@ export class StreamAuthGuard implements CanActivate {
           'This stream token was issued for another stream.',
         );
       }
-      request.user = await this.active(user);
+      request.user = await this.accounts.authorize(user);
       return true;
     }
     throw AuthErrors.TOKEN_MISSING(
       'Send "Authorization: Bearer <token>", or ?token= from POST /users/me/stream-tokens.',
     );
-  }
-
-  /**
-   * The account as it is now: deactivated is refused, and so is a token of an ended session
-   * (the same check, and the same codes, as every other route); roles as currently granted.
-   */
-  private active(user: TokenUser): Promise<TokenUser> {
-    return this.accounts.authorize(user);
   }
 
   private verify(token: string, typ: 'access'): TokenUser {

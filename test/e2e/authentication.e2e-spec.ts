@@ -254,13 +254,14 @@ describe('authentication: which tokens open the API', () => {
         .expect(200);
       const since = Date.now();
       let status = 200;
-      while (status === 200 && Date.now() - since < CACHE_MS + 2000) {
+      while (status === 200 && Date.now() - since < CACHE_MS + 4000) {
         status = (await second.http.get('/users/me').set(u.auth)).status;
         if (status === 200) await new Promise((r) => setTimeout(r, 20));
       }
       expect(status).toBe(401);
-      // The window, plus one polling round on a busy machine; far below the 5 s default.
-      expect(Date.now() - since).toBeLessThan(CACHE_MS + 400);
+      // The window plus room for a loaded machine's slow requests, still well below what the
+      // 5 s default would allow: the configured window is what ends the session.
+      expect(Date.now() - since).toBeLessThan(CACHE_MS + 2000);
     } finally {
       await second.close();
     }

@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { aUser, anItem, countRows, type TestUser } from '../support/factories';
 import { closeAllStreams, openStream, type SseStream } from '../support/sse';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -14,7 +13,6 @@ const listenOnAPort = async (t: TestApp) => {
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   return `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
 };
-const quantile = (sorted: number[], q: number) => sorted[Math.ceil(q * sorted.length) - 1];
 
 /** Two instances of the service on one database: events cross from one to the other. */
 describe('live events across two instances', () => {
@@ -35,7 +33,7 @@ describe('live events across two instances', () => {
     await a?.close();
   });
 
-  it(`${MESSAGES} messages posted round-robin reach a subscriber on each instance: all, once, in order, within 1 s`, async () => {
+  it(`${MESSAGES} messages posted round-robin reach a subscriber on each instance: all, once, in order`, async () => {
     const [buyer, seller] = await Promise.all([aUser(a, 'buyer'), aUser(b, 'seller')]);
     const itemId = (await anItem(b, seller)).id;
     const order = (
@@ -49,17 +47,16 @@ describe('live events across two instances', () => {
     ];
     subscribers.forEach(([, s]) => expect(s.status).toBe(200));
 
-    const posted = new Map<number, { body: Message; startedAt: number }>();
+    const posted = new Map<number, Message>();
     const post = async (i: number) => {
       // Instances alternate per message; each instance gets both senders.
       const [app, who]: [TestApp, TestUser] = [i % 2 ? b : a, i % 4 < 2 ? buyer : seller];
-      const startedAt = performance.now();
       const res = await app.http
         .post(`/orders/${order.id}/messages`)
         .set(who.auth)
         .send({ content: `message ${i}` })
         .expect(201);
-      posted.set(res.body.id, { body: res.body, startedAt });
+      posted.set(res.body.id, res.body);
     };
     let next = 0;
     await Promise.all(
@@ -70,9 +67,10 @@ describe('live events across two instances', () => {
     expect(posted.size).toBe(MESSAGES);
     expect(await countRows(a, 'thread_events')).toBe(MESSAGES);
 
-    const latencies: number[] = [];
     for (const [name, s] of subscribers) {
-      const events = await s.waitFor(MESSAGES, 5000);
+      // A bound only so that a lost event fails the test instead of hanging it; how fast events
+      // arrive is not this test's question (no speed is asserted in a test).
+      const events = await s.waitFor(MESSAGES, 30_000);
       await new Promise((r) => setTimeout(r, 100)); // a duplicate would arrive by now
       expect({ name, count: events.length }).toEqual({ name, count: MESSAGES });
       const ids = events.map((e) => Number(e.id));
@@ -84,20 +82,9 @@ describe('live events across two instances', () => {
       expect(received.map((r) => r.data.id).sort((x, y) => x - y)).toEqual(
         [...posted.keys()].sort((x, y) => x - y),
       );
-      for (const [i, r] of received.entries()) {
-        const sent = posted.get(r.data.id)!;
-        expect(r).toEqual({ event: 'message.created', data: sent.body });
-        latencies.push(events[i].at - sent.startedAt);
+      for (const r of received) {
+        expect(r).toEqual({ event: 'message.created', data: posted.get(r.data.id) });
       }
     }
-
-    latencies.sort((x, y) => x - y);
-    const [median, p95, worst] = [0.5, 0.95, 1].map((q) => quantile(latencies, q));
-    console.log(
-      `live delivery latency, POST sent -> event parsed by the subscriber, ${MESSAGES} messages ` +
-        `x ${subscribers.length} subscribers, ${IN_FLIGHT} POSTs in flight: median ` +
-        `${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, worst ${worst.toFixed(1)} ms`,
-    );
-    expect(worst).toBeLessThan(1000);
   });
 });
