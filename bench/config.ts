@@ -94,8 +94,11 @@ export interface BenchOptions {
   out: string;
   /** Full runs also write bench/RESULTS.md and bench/EXPLAIN.md. */
   writeReports: boolean;
-  /** Start the service with --cpu-prof (profiles in bench/results/profiles). */
-  profile: boolean;
+  /**
+   * Profile the process serving this scenario while it is measured (bench/profiles/); runs
+   * only this scenario.
+   */
+  profile: string | null;
   /** Only these scenario ids (for investigating one route). */
   only: string[] | null;
   root: string;
@@ -112,14 +115,16 @@ export function repoRoot(from = __dirname): string {
   return dir;
 }
 
-const USAGE = `usage: npm run bench [-- --quick] [--duration S] [--warmup S] [--only a,b] [--out FILE] [--profile]
+const USAGE = `usage: npm run bench [-- --quick] [--duration S] [--warmup S] [--only a,b] [--out FILE]
+                 [--profile SCENARIO]
 
   --quick        small data set (database echo_bench_quick), 2 s per scenario
   --duration S   seconds measured per scenario (default 10, quick 2)
   --warmup S     seconds of warm-up before each scenario (default 3, quick 0.5)
   --only a,b     run only these scenarios (ids as printed in the table)
   --out FILE     where to write the JSON results
-  --profile      start the service with --cpu-prof (bench/results/profiles)
+  --profile ID   run only scenario ID and CPU-profile the process serving it while it is
+                 measured: bench/profiles/ID.cpuprofile and the summary bench/profiles/ID.md
 
 Environment: BENCH_DATABASE_URL=postgres://... to use that database instead of the embedded
 PostgreSQL kept in ./.data-bench. The database is seeded once and reused.`;
@@ -129,8 +134,8 @@ export function parseArgs(argv: string[], root = repoRoot()): BenchOptions {
   for (let i = 0; i < argv.length; i++) {
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
     if (!m) throw new Error(`Unexpected argument ${argv[i]}\n${USAGE}`);
-    const takesValue = ['duration', 'warmup', 'only', 'out'].includes(m[1]);
-    if (!takesValue && !['quick', 'profile', 'help'].includes(m[1])) {
+    const takesValue = ['duration', 'warmup', 'only', 'out', 'profile'].includes(m[1]);
+    if (!takesValue && !['quick', 'help'].includes(m[1])) {
       throw new Error(`Unknown option --${m[1]}\n${USAGE}`);
     }
     flags.set(m[1], takesValue ? (m[2] ?? argv[++i] ?? '') : true);
@@ -145,18 +150,32 @@ export function parseArgs(argv: string[], root = repoRoot()): BenchOptions {
     return value;
   };
   const out = flags.get('out');
-  const only = flags.get('only');
+  const profile = flags.get('profile');
+  if (profile !== undefined && (typeof profile !== 'string' || !/^[a-z@-]+$/.test(profile))) {
+    throw new Error(`--profile takes the id of one scenario, e.g. --profile get-order\n${USAGE}`);
+  }
+  const listed = flags.get('only');
+  if (profile && typeof listed === 'string' && listed !== profile) {
+    throw new Error(`--profile ${profile} runs that scenario only; leave out --only`);
+  }
+  const only = profile ?? listed;
   const custom = typeof out === 'string';
   return {
     shape: quick ? QUICK : FULL,
     connections: 32,
     warmupSeconds: seconds('warmup', quick ? 0.5 : 3),
     durationSeconds: seconds('duration', quick ? 2 : 10),
+    // bench/results/latest.json is the committed full run: a partial run does not replace it.
     out: custom
       ? resolve(out)
-      : join(root, 'bench', 'results', quick ? 'quick.json' : 'latest.json'),
+      : join(
+          root,
+          'bench',
+          'results',
+          quick ? 'quick.json' : typeof only === 'string' ? 'partial.json' : 'latest.json',
+        ),
     writeReports: !quick && !custom && typeof only !== 'string',
-    profile: flags.has('profile'),
+    profile: profile ?? null,
     only: typeof only === 'string' ? only.split(',').filter(Boolean) : null,
     root,
   };

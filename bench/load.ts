@@ -69,6 +69,12 @@ function fire(
   });
 }
 
+/** Called just before and just after the measured run (after the warm-up): the profiler. */
+export interface MeasuredWindow {
+  started(): Promise<void>;
+  ended(): Promise<void>;
+}
+
 /**
  * Warms the route up (discarded), then measures it, sampling the RSS of the process that
  * serves it for the whole time.
@@ -78,11 +84,14 @@ export async function measure(
   pid: number,
   scenario: Scenario,
   options: { connections: number; warmupSeconds: number; durationSeconds: number },
+  window?: MeasuredWindow,
 ): Promise<Measurement> {
   const rss = rssSampler(pid);
   try {
     await fire(url, scenario, options.connections, options.warmupSeconds);
+    await window?.started();
     const r = await fire(url, scenario, options.connections, options.durationSeconds);
+    await window?.ended();
     const statusCodes: Record<string, number> = {};
     for (const [code, stat] of Object.entries(r.statusCodeStats ?? {})) {
       statusCodes[code] = Number((stat as { count: number | string }).count);

@@ -1,14 +1,20 @@
 import type { Cast } from './cast';
+import { MINIMAL_PREFIX as MINIMAL } from './scenarios';
 import { accessToken } from './tokens';
 
 /** Service and floor side by side, before anything is measured. */
 export interface Parity {
   /** GET /orders/{id}: identical bodies (as text) for each order checked. */
   getOrder: { checked: number; identical: boolean; example: { service: string; floor: string } };
+  /** The same for the minimal floor's GET /minimal/orders/{id}. */
+  getOrderMinimal: { checked: number; identical: boolean; example: string };
   /** POST /orders/{id}/messages: both 201, same fields of the same types, same content. */
   postMessage: { identical: boolean; service: unknown; floor: unknown };
-  /** Status codes of refused requests (bad tokens, strangers, bad ids, bad bodies). */
-  refusals: { case: string; service: number; floor: number }[];
+  /**
+   * Status codes of refused requests (bad tokens, strangers, bad ids, bad bodies); `minimal`
+   * for the GET requests, sent to the minimal floor too.
+   */
+  refusals: { case: string; service: number; floor: number; minimal?: number }[];
   ok: boolean;
 }
 
@@ -42,16 +48,24 @@ export async function checkParity(service: string, floor: string, cast: Cast): P
   // GET: the first order of each of the first four readers (buyers and sellers alike).
   const reads = cast.orderReaders.slice(0, 4).map((a) => ({ user: a.userId, order: a.ids[0] }));
   let identical = true;
+  let minimalIdentical = true;
   let example = { service: '', floor: '' };
+  let minimalExample = '';
   for (const { user, order } of reads) {
     const get: Call = {
       method: 'GET',
       path: `/orders/${order}`,
       token: accessToken(user, ['USER']),
     };
-    const [s, f] = await Promise.all([call(service, get), call(floor, get)]);
+    const [s, f, m] = await Promise.all([
+      call(service, get),
+      call(floor, get),
+      call(floor, { ...get, path: `${MINIMAL}${get.path}` }),
+    ]);
     if (s.status !== 200 || f.status !== 200 || s.text !== f.text) identical = false;
+    if (s.status !== 200 || m.status !== 200 || s.text !== m.text) minimalIdentical = false;
     if (!example.service) example = { service: s.text, floor: f.text };
+    if (!minimalExample) minimalExample = m.text;
   }
 
   const poster = cast.posters[0];
@@ -142,13 +156,24 @@ export async function checkParity(service: string, floor: string, cast: Cast): P
   const refusals: Parity['refusals'] = [];
   for (const [name, c] of cases) {
     const [s, f] = await Promise.all([call(service, c), call(floor, c)]);
-    refusals.push({ case: name, service: s.status, floor: f.status });
+    const refusal: Parity['refusals'][number] = { case: name, service: s.status, floor: f.status };
+    if (c.method === 'GET') {
+      refusal.minimal = (await call(floor, { ...c, path: `${MINIMAL}${c.path}` })).status;
+    }
+    refusals.push(refusal);
   }
-  const refusalsMatch = refusals.every((r) => r.service === r.floor);
+  const refusalsMatch = refusals.every(
+    (r) => r.service === r.floor && (r.minimal === undefined || r.minimal === r.service),
+  );
   return {
     getOrder: { checked: reads.length, identical, example },
+    getOrderMinimal: {
+      checked: reads.length,
+      identical: minimalIdentical,
+      example: minimalExample,
+    },
     postMessage: { identical: postIdentical, service: sBody, floor: fBody },
     refusals,
-    ok: identical && postIdentical && refusalsMatch,
+    ok: identical && minimalIdentical && postIdentical && refusalsMatch,
   };
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { freePort } from '../src/database/embedded-database';
 
 export interface Served {
@@ -9,7 +9,15 @@ export interface Served {
   pid: number;
   /** The last lines it printed, for error messages. */
   output(): string;
+  /** Resolves with the first line it prints from now on that starts with one of `prefixes`. */
+  nextLine(prefixes: string[], timeoutMs: number): Promise<string>;
+  signal(signal: NodeJS.Signals): void;
   stop(): Promise<void>;
+}
+
+/** Profiling of a served process by bench/profiler-hook.ts: where the profile is written. */
+export interface ProfileHook {
+  file: string;
 }
 
 async function waitForReady(url: string, child: ChildProcess, output: () => string) {
@@ -43,6 +51,7 @@ export async function startNode(
   if (!existsSync(entry)) throw new Error(`${entry} is missing: build first (npm run bench)`);
   const port = await freePort();
   const lines: string[] = [];
+  const waiters = new Set<(line: string) => void>();
   const child = spawn(process.execPath, [...nodeFlags, entry], {
     cwd: root,
     env: {
@@ -55,8 +64,10 @@ export async function startNode(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const keep = (chunk: Buffer) => {
-    lines.push(...chunk.toString().split('\n').filter(Boolean));
+    const added = chunk.toString().split('\n').filter(Boolean);
+    lines.push(...added);
     if (lines.length > 40) lines.splice(0, lines.length - 40);
+    for (const line of added) for (const waiter of [...waiters]) waiter(line);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
@@ -68,6 +79,23 @@ export async function startNode(
     url,
     pid: child.pid ?? 0,
     output,
+    nextLine: (prefixes, timeoutMs) =>
+      new Promise<string>((done, fail) => {
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          fail(new Error(`${name} printed none of ${prefixes.join(', ')} in ${timeoutMs} ms`));
+        }, timeoutMs);
+        const waiter = (line: string) => {
+          if (!prefixes.some((p) => line.startsWith(p))) return;
+          clearTimeout(timer);
+          waiters.delete(waiter);
+          done(line);
+        };
+        waiters.add(waiter);
+      }),
+    signal: (signal) => {
+      child.kill(signal);
+    },
     stop: () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null) return done();
@@ -81,6 +109,19 @@ export async function startNode(
   };
 }
 
+/** Node flags and environment that preload the profiler hook (bench/profiler-hook.ts). */
+function profiling(
+  root: string,
+  hook: ProfileHook | null,
+): { flags: string[]; env: Record<string, string> } {
+  if (!hook) return { flags: [], env: {} };
+  mkdirSync(dirname(hook.file), { recursive: true });
+  return {
+    flags: ['--require', join(root, 'dist', 'bench', 'profiler-hook.js')],
+    env: { BENCH_PROFILE_FILE: hook.file },
+  };
+}
+
 /**
  * The service as production runs it: the build, NODE_ENV=production, logs at warn. One
  * instance, so its rate-limit counters stay in its memory (RATE_LIMIT_STORE=memory), as a
@@ -91,13 +132,9 @@ export function startService(
   root: string,
   databaseUrl: string,
   jwtSecret: string,
-  profileDir: string | null,
+  profile: ProfileHook | null,
 ): Promise<Served> {
-  const flags: string[] = [];
-  if (profileDir) {
-    mkdirSync(profileDir, { recursive: true });
-    flags.push('--cpu-prof', '--cpu-prof-dir', profileDir);
-  }
+  const hook = profiling(root, profile);
   return startNode(
     'service',
     root,
@@ -108,14 +145,24 @@ export function startService(
       JWT_SECRET: jwtSecret,
       LOG_LEVEL: 'warn',
       RATE_LIMIT_STORE: 'memory',
+      ...hook.env,
     },
-    flags,
+    hook.flags,
   );
 }
 
-export function startFloor(root: string, databaseUrl: string, jwtSecret: string) {
-  return startNode('floor', root, 'dist/bench/floor/server.js', {
-    DATABASE_URL: databaseUrl,
-    JWT_SECRET: jwtSecret,
-  });
+export function startFloor(
+  root: string,
+  databaseUrl: string,
+  jwtSecret: string,
+  profile: ProfileHook | null,
+) {
+  const hook = profiling(root, profile);
+  return startNode(
+    'floor',
+    root,
+    'dist/bench/floor/server.js',
+    { DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret, ...hook.env },
+    hook.flags,
+  );
 }

@@ -34,16 +34,21 @@ const fixed = (path: string, userId: (c: number) => number, roles: Role[]) => (c
   { method: 'GET' as const, path, headers: auth(tokenFor(userId(c), roles, c)) },
 ];
 
+/** Where the floor serves its minimal GET /orders/{id} (bench/floor/server.ts). */
+export const MINIMAL_PREFIX = '/minimal';
+
 export const messageContent = (connection: number) =>
   `Bench message from connection ${connection}: the second draft is attached, see page 3.`;
 
-/** The scenarios of issue #8, in the order they run: reads, then writes. */
+/** The scenarios, in the order they run: reads, then writes. */
 export function scenarios(cast: Cast): Scenario[] {
-  const getOrder = (c: number): Request[] => {
-    const actor = actorOf(cast.orderReaders, c);
-    const headers = auth(tokenFor(actor.userId, USER, c));
-    return actor.ids.map((id) => ({ method: 'GET', path: `/orders/${id}`, headers }));
-  };
+  const getOrder =
+    (prefix = '') =>
+    (c: number): Request[] => {
+      const actor = actorOf(cast.orderReaders, c);
+      const headers = auth(tokenFor(actor.userId, USER, c));
+      return actor.ids.map((id) => ({ method: 'GET', path: `${prefix}/orders/${id}`, headers }));
+    };
   const postMessage = (c: number): Request[] => {
     const actor = actorOf(cast.posters, c);
     const headers = json(tokenFor(actor.userId, USER, c));
@@ -63,14 +68,21 @@ export function scenarios(cast: Cast): Scenario[] {
       title: 'GET /orders/{id} as a party',
       target: 'service',
       read: true,
-      requestsFor: getOrder,
+      requestsFor: getOrder(),
     },
     {
       id: 'get-order@floor',
       title: 'GET /orders/{id} as a party (floor)',
       target: 'floor',
       read: true,
-      requestsFor: getOrder,
+      requestsFor: getOrder(),
+    },
+    {
+      id: 'get-order@minimal',
+      title: 'GET /orders/{id} as a party (minimal floor: JWT, one row by key, party check, JSON)',
+      target: 'floor',
+      read: true,
+      requestsFor: getOrder(MINIMAL_PREFIX),
     },
     {
       id: 'list-orders',

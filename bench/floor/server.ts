@@ -4,6 +4,11 @@
  * and the same JSON. No framework, no ORM, no validation library: what those routes cost
  * when nothing but the work itself is done. The benchmark measures the service against it.
  *
+ * Beside it, the minimal floor, GET /minimal/orders/{id}: the least work that answers that
+ * route at all. The token is verified (signature, expiry, claims) but the account is not read,
+ * and the order is read with one statement by primary key, the party check made on the row it
+ * returns. Same statuses for refusals (401, 400, 404, 403) and the same JSON as the service.
+ *
  * Environment: DATABASE_URL, JWT_SECRET, PORT, HOST (127.0.0.1), DB_POOL_SIZE (10),
  * AUTH_CACHE_MS (5000), as the service reads them.
  */
@@ -155,6 +160,21 @@ export function startFloor(env: NodeJS.ProcessEnv = process.env) {
     }
   }
 
+  /**
+   * The minimal GET /orders/{id}: one statement, then the party check on the row. Roles are
+   * the token's (an admin may read any order, as on the service).
+   */
+  async function minimalOrder(user: AuthUser, orderId: number) {
+    const q = floorStatements.order(orderId, user.id);
+    const { rows } = await pool.query<OrderRow>(q.sql, q.params);
+    if (!rows.length) throw new HttpError(404, `Order ${orderId} does not exist.`);
+    const row = rows[0];
+    if (row.buyer_id !== user.id && row.seller_id !== user.id && !user.roles.includes('ADMIN')) {
+      throw new HttpError(403, 'Only the buyer, the seller or an admin may do this on this order.');
+    }
+    return row;
+  }
+
   /** OrdersService.get: the order with the caller's unread count. */
   async function viewOrder(user: AuthUser, orderId: number) {
     const q = floorStatements.order(orderId, user.id);
@@ -191,6 +211,17 @@ export function startFloor(env: NodeJS.ProcessEnv = process.env) {
     if (req.method === 'GET' && path === '/health/ready') {
       await pool.query('SELECT 1');
       return send(res, 200, { status: 'ok' });
+    }
+    const minimal = req.method === 'GET' ? /^\/minimal\/orders\/([^/]+)$/.exec(path) : null;
+    if (minimal) {
+      const caller = verifyBearer(req.headers.authorization, secret);
+      if (!caller) {
+        throw new HttpError(
+          401,
+          'The bearer token is missing, invalid or expired; log in again to get a new one.',
+        );
+      }
+      return send(res, 200, orderJson(await minimalOrder(caller, parseId(minimal[1]))));
     }
     const order = /^\/orders\/([^/]+)$/.exec(path);
     const messages = /^\/orders\/([^/]+)\/messages$/.exec(path);

@@ -71,6 +71,7 @@ describe('npm run bench -- --quick', () => {
     expect(ids).toEqual([
       'get-order',
       'get-order@floor',
+      'get-order@minimal',
       'list-orders',
       'list-orders-deep',
       'list-messages',
@@ -92,24 +93,29 @@ describe('npm run bench -- --quick', () => {
     const floor = results.scenarios.filter((s) => s.target === 'floor');
     expect(floor.map((s) => s.statusCodes)).toEqual([
       { '200': expect.any(Number) },
+      { '200': expect.any(Number) },
       { '201': expect.any(Number) },
     ]);
     expect(results.ratios.getOrder).toBeGreaterThan(0);
+    expect(results.ratios.getOrderMinimal).toBeGreaterThan(0);
     expect(results.ratios.postMessage).toBeGreaterThan(0);
   });
 
-  it('gets the same GET /orders/{id} JSON from the service and the floor', () => {
-    const { getOrder } = results.parity;
+  it('gets the same GET /orders/{id} JSON from the service and both floors', () => {
+    const { getOrder, getOrderMinimal } = results.parity!;
     expect(getOrder.checked).toBeGreaterThan(0);
     expect(getOrder.example.floor).toBe(getOrder.example.service);
     expect(JSON.parse(getOrder.example.service)).toEqual(
       expect.objectContaining({ id: expect.any(Number), unreadCount: expect.any(Number) }),
     );
     expect(getOrder.identical).toBe(true);
+    expect(getOrderMinimal.checked).toBe(getOrder.checked);
+    expect(getOrderMinimal.example).toBe(getOrder.example.service);
+    expect(getOrderMinimal.identical).toBe(true);
   });
 
   it('gets the same answers from the floor for posts and for refused requests', () => {
-    const { postMessage, refusals } = results.parity;
+    const { postMessage, refusals } = results.parity!;
     expect(postMessage.identical).toBe(true);
     expect(Object.keys(postMessage.floor as object)).toEqual(
       Object.keys(postMessage.service as object),
@@ -117,6 +123,11 @@ describe('npm run bench -- --quick', () => {
     expect(refusals.length).toBeGreaterThanOrEqual(14);
     for (const r of refusals)
       expect({ case: r.case, floor: r.floor }).toEqual({ case: r.case, floor: r.service });
+    // The GET ones are sent to the minimal floor as well.
+    const gets = refusals.filter((r) => r.minimal !== undefined);
+    expect(gets.length).toBeGreaterThanOrEqual(10);
+    for (const r of gets)
+      expect({ case: r.case, minimal: r.minimal }).toEqual({ case: r.case, minimal: r.service });
     expect(refusals.map((r) => r.service)).toEqual(expect.arrayContaining([401, 403, 404, 400]));
   });
 
@@ -124,7 +135,14 @@ describe('npm run bench -- --quick', () => {
     expect(results.machine.cores).toBeGreaterThan(0);
     expect(results.machine.postgres).toMatch(/^PostgreSQL \d+/);
     expect(results.targets.map((t) => t.name)).toEqual(
-      expect.arrayContaining(['service/floor, GET /orders/{id}', 'peak RSS of the service']),
+      expect.arrayContaining([
+        'GET /orders/{id} vs the same-SQL floor',
+        'GET /orders/{id} vs the minimal floor',
+        'POST /orders/{id}/messages vs its floor',
+        'p99 GET /orders/{id}',
+        'deep page vs first page',
+        'peak RSS of the service over the whole bench',
+      ]),
     );
   });
 });
