@@ -1,19 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
 import { dataSourceOptions } from '../ormconfig';
 import { UnitOfWorkModule } from './database/transaction-host';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './common/auth/auth.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
-import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
-import { IdempotencyRepository } from './common/idempotency/idempotency.repository';
-import { PaginationInterceptor } from './common/pagination/pagination.interceptor';
 import { requestIdFor } from './common/request-id';
 import type { EnvironmentVariables } from './config/env.validation';
-import { logTransport } from './config/log-transport';
+import { logTransport, stdoutDestination } from './config/log-transport';
 import { DisputesModule } from './disputes/disputes.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
@@ -55,13 +53,14 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, validate: () => env, ignoreEnvFile: true }),
         LoggerModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (config: ConfigService<EnvironmentVariables, true>) => ({
-            pinoHttp: {
+          useFactory: (config: ConfigService<EnvironmentVariables, true>) => {
+            const transport = logTransport(
+              config.get('NODE_ENV', { infer: true }),
+              process.stdout.isTTY === true,
+            );
+            const options: PinoHttpOptions = {
               level: config.get('LOG_LEVEL', { infer: true }),
-              transport: logTransport(
-                config.get('NODE_ENV', { infer: true }),
-                process.stdout.isTTY === true,
-              ),
+              transport,
               genReqId: (req) => requestIdFor(req),
               redact: ['req.headers.authorization', 'req.headers.cookie'],
               customLogLevel: (_req, res, err) =>
@@ -77,8 +76,11 @@ export class AppModule {
                 }),
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
               },
-            },
-          }),
+            };
+            // A person's terminal gets pino-pretty; anything else, JSON lines written
+            // asynchronously (stdoutDestination).
+            return { pinoHttp: transport ? options : [options, stdoutDestination()] };
+          },
         }),
         TypeOrmModule.forRoot({
           ...dataSourceOptions(options.databaseUrl, env),
@@ -101,12 +103,7 @@ export class AppModule {
         AdminModule,
         ...(env.METRICS_ENABLED === 'true' ? [MetricsModule] : []),
       ],
-      providers: [
-        { provide: APP_FILTER, useClass: AllExceptionsFilter },
-        { provide: APP_INTERCEPTOR, useClass: PaginationInterceptor },
-        IdempotencyRepository,
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
-      ],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
   }
 }

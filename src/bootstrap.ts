@@ -5,7 +5,6 @@ import {
   SwaggerModule,
   type OpenAPIObject,
   type OperationObject,
-  type ParameterObject,
   type SchemaObject,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -14,7 +13,9 @@ import { AppModule, type AppOptions } from './app.module';
 import { clientErrorHandler } from './common/errors/all-exceptions.filter';
 import { errorResponseObject } from './common/errors/api-errors.decorator';
 import { errorCatalogue } from './common/errors/domain-error';
+import { IDEMPOTENCY_KEY_HEADER } from './common/idempotency/idempotent.decorator';
 import { requestIdFor } from './common/request-id';
+import { securityHeaders } from './common/security-headers';
 import { EchoValidationPipe } from './common/validation.pipe';
 import {
   corsOrigins,
@@ -23,7 +24,6 @@ import {
   validateEnv,
   type EnvironmentVariables,
 } from './config/env.validation';
-import helmet from '@fastify/helmet';
 import type { IncomingMessage, Server } from 'node:http';
 
 /**
@@ -63,10 +63,7 @@ export async function createApp(
     (request, body: Buffer, done) =>
       body.length === 0 ? done(null, undefined) : parseJson(request, body.toString('utf8'), done),
   );
-  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
-    void reply.header('x-request-id', request.id);
-  });
-  await app.register(helmet, {
+  const headers = securityHeaders({
     // Swagger UI runs inline scripts and styles; everything else is JSON.
     contentSecurityPolicy: {
       directives: {
@@ -76,6 +73,11 @@ export async function createApp(
         imgSrc: ["'self'", 'data:'],
       },
     },
+  });
+  // Set first thing, so every answer has them: errors, 404s and refusals included.
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    void reply.headers(headers).header('x-request-id', request.id);
+    done();
   });
   const origins = corsOrigins(env);
   if (origins.length) {
@@ -149,8 +151,8 @@ const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);
  * - 500 and 503 on every route (a fault of the server's; the database is unreachable, or the
  *   server is shutting down);
  * - 400, 413 and 415 wherever a body is read (malformed JSON, too large, not JSON);
- * - on every authenticated POST, the optional Idempotency-Key (IdempotencyInterceptor), with
- *   409 while the first request with that key is running and 422 when it is reused.
+ * - wherever @Idempotent() documents the Idempotency-Key (every authenticated POST): 409 while
+ *   the first request with that key is running and 422 when it is reused.
  */
 function documentSharedResponses(document: OpenAPIObject): OpenAPIObject {
   for (const path of Object.values(document.paths)) {
@@ -158,9 +160,12 @@ function documentSharedResponses(document: OpenAPIObject): OpenAPIObject {
       if (!operation?.responses) continue;
       const shared = [500, 503];
       if (BODY_METHODS.has(method)) shared.push(400, 413, 415);
-      if (method === 'post' && operation.security?.length) {
+      if (
+        operation.parameters?.some(
+          (p) => 'in' in p && p.in === 'header' && p.name === IDEMPOTENCY_KEY_HEADER,
+        )
+      ) {
         shared.push(409, 422);
-        operation.parameters = [...(operation.parameters ?? []), IDEMPOTENCY_KEY];
       }
       for (const status of shared) {
         operation.responses[status] = {
@@ -173,17 +178,6 @@ function documentSharedResponses(document: OpenAPIObject): OpenAPIObject {
   }
   return document;
 }
-
-const IDEMPOTENCY_KEY: ParameterObject = {
-  name: 'Idempotency-Key',
-  in: 'header',
-  required: false,
-  description:
-    'Makes the request safe to retry: the same key and request within 24 h replays the ' +
-    'first response (Idempotent-Replayed: true) without doing it again. Another request ' +
-    'with the same key is 422; while the first is still running, 409.',
-  schema: { type: 'string', maxLength: 255 },
-};
 
 const sortedByStatus = <T>(responses: Record<string, T>): Record<string, T> =>
   Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));

@@ -28,6 +28,7 @@ import {
   DisputeWithMessagesResponse,
   ResolveDisputeDto,
 } from './dto/dispute.dto';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 
 const DISPUTE_ID = ApiParam({ name: 'id', description: 'Dispute id.', example: 4 });
 
@@ -38,6 +39,7 @@ export class DisputesController {
   constructor(private readonly disputes: DisputesService) {}
 
   @Post()
+  @Idempotent()
   @ApiOperation({
     summary: 'Open a dispute on an order (its buyer or seller)',
     description:
@@ -99,6 +101,7 @@ export class DisputesController {
   }
 
   @Post(':id/messages')
+  @Idempotent()
   @RateLimit(messagesPerThread('dispute'))
   @RequireParty(DISPUTE_PARTIES, { param: 'id', admin: true })
   @DISPUTE_ID

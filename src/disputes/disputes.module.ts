@@ -10,9 +10,11 @@ import { DisputesController } from './disputes.controller';
 import { DisputesRepository } from './disputes.repository';
 import { DisputesService } from './disputes.service';
 import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
+import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 
 @Module({
   imports: [
+    IdempotencyModule,
     UnitOfWorkModule,
     TypeOrmModule.forFeature([Dispute, DisputeMessage]),
     PaymentsModule,

@@ -16,6 +16,7 @@ import { CreateEventDto, EventListQueryDto, EventResponse, UpdateEventDto } from
 import { EventsService } from './events.service';
 import { RequireOwner } from '../common/access/access.guard';
 import { EVENT_OWNER } from './event.access';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 
 @ApiTags('events')
 @Controller('events')
@@ -23,6 +24,7 @@ export class EventsController {
   constructor(private readonly events: EventsService) {}
 
   @Post()
+  @Idempotent()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Add an event at a venue; the caller is its creator' })
   @ApiCreatedResponse({ type: EventResponse })

@@ -7,9 +7,16 @@ import { EventsController } from './events.controller';
 import { EventsRepository } from './events.repository';
 import { EventsService } from './events.service';
 import { AccessModule } from '../common/access/access.module';
+import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 
 @Module({
-  imports: [UnitOfWorkModule, TypeOrmModule.forFeature([Event]), VenuesModule, AccessModule],
+  imports: [
+    IdempotencyModule,
+    UnitOfWorkModule,
+    TypeOrmModule.forFeature([Event]),
+    VenuesModule,
+    AccessModule,
+  ],
   controllers: [EventsController],
   providers: [EventsService, EventsRepository],
 })

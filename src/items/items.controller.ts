@@ -16,6 +16,7 @@ import { CreateItemDto, ItemListQueryDto, ItemResponse, UpdateItemDto } from './
 import { ItemsService } from './items.service';
 import { RequireOwner } from '../common/access/access.guard';
 import { ITEM_OWNER } from './item.access';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 
 @ApiTags('items')
 @Controller('items')
@@ -23,6 +24,7 @@ export class ItemsController {
   constructor(private readonly items: ItemsService) {}
 
   @Post()
+  @Idempotent()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'List something for sale; the caller is its creator' })
   @ApiCreatedResponse({ type: ItemResponse })

@@ -5,9 +5,10 @@ import { ItemsController } from './items.controller';
 import { ItemsRepository } from './items.repository';
 import { ItemsService } from './items.service';
 import { AccessModule } from '../common/access/access.module';
+import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Item]), AccessModule],
+  imports: [IdempotencyModule, TypeOrmModule.forFeature([Item]), AccessModule],
   controllers: [ItemsController],
   providers: [ItemsService, ItemsRepository],
   exports: [ItemsService, ItemsRepository],

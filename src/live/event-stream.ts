@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { LiveEventBus } from './live-event-bus';
 import type { LiveEventsRepository } from './live-events.repository';
@@ -28,12 +29,14 @@ export async function serveEventStream(
 ): Promise<void> {
   reply.hijack();
   const res = reply.raw;
+  // The reply is hijacked: headers set on it so far (security headers, CORS, the request id)
+  // are written here, or the stream would go out without them.
   res.writeHead(200, {
+    ...(reply.getHeaders() as OutgoingHttpHeaders),
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
-    'x-request-id': String(request.id),
   });
   res.write(': connected\n\n');
 

@@ -39,6 +39,7 @@ import type { StreamScope } from './live-events';
 import { STREAM_KIND, StreamAuthGuard, type StreamKind } from './stream-auth.guard';
 import { StreamTokensService } from './stream-tokens.service';
 import { LiveErrors } from './live.errors';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 
 /**
  * An event stream route: public to the global JWT guard (EventSource may authenticate with
@@ -138,6 +139,7 @@ export class LiveController {
   }
 
   @Post('users/me/stream-tokens')
+  @Idempotent()
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'A 60-second token that opens one event stream, for EventSource',

@@ -4,10 +4,11 @@ import { LiveController } from './live.controller';
 import { LiveEventsModule } from './live-events.module';
 import { StreamAuthGuard } from './stream-auth.guard';
 import { StreamTokensService } from './stream-tokens.service';
+import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 
 /** Live order and dispute events streamed over SSE, with the same party checks as the threads. */
 @Module({
-  imports: [LiveEventsModule, AccessModule],
+  imports: [IdempotencyModule, LiveEventsModule, AccessModule],
   controllers: [LiveController],
   providers: [StreamAuthGuard, StreamTokensService],
 })

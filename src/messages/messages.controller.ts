@@ -19,6 +19,7 @@ import { RateLimit } from '../common/rate-limit/rate-limit.guard';
 import { messagesPerThread } from '../common/rate-limit/rules';
 import { CreateMessageDto, MessageResponse, ReadMarkerResponse } from './dto/message.dto';
 import { MessagesService } from './messages.service';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 
 const ORDER_ID = ApiParam({ name: 'orderId', description: 'Order id.', example: 12 });
 
@@ -39,6 +40,7 @@ export class MessagesController {
   }
 
   @Post()
+  @Idempotent()
   @RateLimit(messagesPerThread('order'))
   @RequireParty(ORDER_PARTIES, { param: 'orderId', admin: false })
   @ORDER_ID
@@ -57,6 +59,7 @@ export class MessagesController {
   }
 
   @Post('read')
+  @Idempotent()
   @HttpCode(200)
   @RequireParty(ORDER_PARTIES, { param: 'orderId', admin: false })
   @ORDER_ID

@@ -9,9 +9,11 @@ import { MessagesController } from './messages.controller';
 import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
 import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
+import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 
 @Module({
   imports: [
+    IdempotencyModule,
     UnitOfWorkModule,
     TypeOrmModule.forFeature([OrderMessage, OrderMessageRead]),
     LiveEventsModule,

@@ -44,9 +44,11 @@ export class MessagesRepository {
 
   /**
    * Adds a message unless the order is CANCELLED, checked in the same statement, so a message
-   * never lands on an order cancelled before it. FOR SHARE makes that check wait for a status
+   * never lands on an order cancelled before it. The lock makes that check wait for a status
    * change in flight and re-read the committed status; without it, a cancellation could commit
-   * first and the message after it. Null when the order is CANCELLED.
+   * first and the message after it. It is the lock the unread-count trigger takes on the order
+   * anyway (FOR NO KEY UPDATE): taking FOR SHARE here and upgrading it there would let two
+   * messages posted at once deadlock. Null when the order is CANCELLED.
    */
   async addUnlessCancelled(
     orderId: number,
@@ -55,7 +57,7 @@ export class MessagesRepository {
   ): Promise<MessageRecord | null> {
     const rows: MessageRow[] = await this.db.tx.query(
       `INSERT INTO order_messages (order_id, sender_id, content)
-       SELECT id, $2, $3 FROM orders WHERE id = $1 AND status <> 'CANCELLED' FOR SHARE
+       SELECT id, $2, $3 FROM orders WHERE id = $1 AND status <> 'CANCELLED' FOR NO KEY UPDATE
        RETURNING id, order_id, sender_id, content, sent_at`,
       [orderId, senderId, content],
     );

@@ -21,6 +21,7 @@ import type { OrderStatus } from './order-status';
 @Check('orders_final_price_range', 'final_price_cents > 0 AND final_price_cents <= 100000000')
 @Check('orders_status_known', `status IN ('PENDING', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED')`)
 @Check('orders_not_own_item', 'buyer_id <> seller_id')
+@Check('orders_unread_not_negative', 'buyer_unread >= 0 AND seller_unread >= 0')
 @Index('orders_buyer_id_id_idx', ['buyerId', 'id'])
 @Index('orders_seller_id_id_idx', ['sellerId', 'id'])
 @Index('orders_buyer_id_status_id_idx', ['buyerId', 'status', 'id'])
@@ -58,6 +59,20 @@ export class Order {
 
   @Column({ type: 'varchar', length: 20, default: 'PENDING' })
   status!: OrderStatus;
+
+  /**
+   * Messages from others newer than each party's read marker, and whether a dispute is open:
+   * kept by triggers in the transaction of the write that changes them (OrderCounters), so
+   * reads never count.
+   */
+  @Column({ type: 'integer', default: 0 })
+  buyerUnread!: number;
+
+  @Column({ type: 'integer', default: 0 })
+  sellerUnread!: number;
+
+  @Column({ type: 'boolean', default: false })
+  hasOpenDispute!: boolean;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

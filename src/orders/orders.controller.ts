@@ -23,6 +23,7 @@ import {
 } from './dto/order.dto';
 import { ORDER_PARTIES } from './order.access';
 import { OrdersService } from './orders.service';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 
 const ORDER_ID = ApiParam({ name: 'id', description: 'Order id (positive integer).', example: 12 });
 
@@ -41,6 +42,7 @@ export class OrdersController {
   }
 
   @Post()
+  @Idempotent()
   @ApiOperation({
     summary: 'Order a listing',
     description:

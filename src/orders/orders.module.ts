@@ -8,9 +8,11 @@ import { LiveEventsModule } from '../live/live-events.module';
 import { AccessModule } from '../common/access/access.module';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
+import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 
 @Module({
   imports: [
+    IdempotencyModule,
     UnitOfWorkModule,
     TypeOrmModule.forFeature([Order, OrderStatusHistory]),
     LiveEventsModule,

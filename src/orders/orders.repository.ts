@@ -21,21 +21,22 @@ export interface OrderView {
 
 /**
  * The select list that every order read shares, so they all map with `toOrderView`.
- * `viewer` is the SQL parameter holding the caller's id, for the unread count. Each part is
- * one index probe per row: the open-dispute check is a LIMIT 1 subquery rather than EXISTS,
- * which PostgreSQL would turn into a hash of every open dispute on the platform for a list.
+ * `viewer` is the SQL parameter holding the caller's id. A party's unread count is their
+ * counter on the row (kept by triggers, see the Order entity); only someone else (an admin)
+ * has theirs counted, as before there were counters: messages not their own, past their marker.
  */
 const orderColumns = (viewer: string | null) => `o.id, o.buyer_id, o.seller_id,
-  o.item_id, o.final_price_cents, o.status, o.created_at, o.updated_at,
-  (SELECT true FROM disputes d WHERE d.order_id = o.id AND d.status = 'OPEN' LIMIT 1)
-    IS NOT NULL AS has_open_dispute,
+  o.item_id, o.final_price_cents, o.status, o.created_at, o.updated_at, o.has_open_dispute,
   ${
     viewer === null
       ? '0'
-      : `(SELECT count(*) FROM order_messages m
-          WHERE m.order_id = o.id AND m.sender_id <> ${viewer}
-            AND m.id > COALESCE((SELECT r.last_read_message_id FROM order_message_reads r
-                                 WHERE r.order_id = o.id AND r.user_id = ${viewer}), 0))::int`
+      : `CASE ${viewer}::int WHEN o.buyer_id THEN o.buyer_unread
+          WHEN o.seller_id THEN o.seller_unread
+          ELSE (SELECT count(*) FROM order_messages m
+                WHERE m.order_id = o.id AND m.sender_id <> ${viewer}
+                  AND m.id > COALESCE((SELECT r.last_read_message_id FROM order_message_reads r
+                                       WHERE r.order_id = o.id AND r.user_id = ${viewer}), 0))::int
+        END`
   } AS unread_count`;
 
 interface OrderRow {

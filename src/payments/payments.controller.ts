@@ -37,6 +37,7 @@ import {
 } from './dto/payment.dto';
 import { PaymentsService } from './payments.service';
 import { StripeWebhookService } from './stripe-webhook.service';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 
 @ApiTags('payments')
 @Controller('payments')
@@ -73,6 +74,7 @@ export class PaymentsController {
   }
 
   @Post()
+  @Idempotent()
   @Roles('ADMIN')
   @ApiBearerAuth()
   @ApiOperation({

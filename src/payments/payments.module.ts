@@ -10,9 +10,11 @@ import { PaymentsService } from './payments.service';
 import { StripeEvent } from './stripe-event.entity';
 import { StripeEventsRepository } from './stripe-events.repository';
 import { StripeWebhookService } from './stripe-webhook.service';
+import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 
 @Module({
   imports: [
+    IdempotencyModule,
     UnitOfWorkModule,
     TypeOrmModule.forFeature([Payment, PaymentSettings, StripeEvent]),
     AccessModule,

@@ -19,6 +19,7 @@ import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateReviewDto, ReviewResponse, UserAverageResponse } from './dto/review.dto';
 import { ReviewsService } from './reviews.service';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 
 @ApiTags('reviews')
 @Controller('reviews')
@@ -26,6 +27,7 @@ export class ReviewsController {
   constructor(private readonly reviews: ReviewsService) {}
 
   @Post()
+  @Idempotent()
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'Review the creator of a COMPLETED order (its buyer, once per order)',

@@ -6,9 +6,10 @@ import { ReviewsController } from './reviews.controller';
 import { ReviewsRepository } from './reviews.repository';
 import { ReviewsService } from './reviews.service';
 import { UserRating } from './user-rating.entity';
+import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Review, UserRating]), AccessModule],
+  imports: [IdempotencyModule, TypeOrmModule.forFeature([Review, UserRating]), AccessModule],
   controllers: [ReviewsController],
   providers: [ReviewsService, ReviewsRepository],
 })

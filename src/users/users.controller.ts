@@ -23,6 +23,7 @@ import { ChangePasswordDto, LoginDto, RegisterDto } from './dto/register.dto';
 import { UpdateActiveDto, UpdateRolesDto } from './dto/update-roles.dto';
 import { AuthResponse, PublicProfileResponse, UserResponse } from './dto/user.response';
 import { UsersService } from './users.service';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 
 @ApiTags('users')
 @Controller('users')
@@ -60,6 +61,7 @@ export class UsersController {
   }
 
   @Post('me/password')
+  @Idempotent()
   @RateLimit(PASSWORD_CHANGE_PER_ACCOUNT)
   @HttpCode(200)
   @ApiBearerAuth()

@@ -8,9 +8,10 @@ import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
+import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 
 @Module({
-  imports: [UnitOfWorkModule, TypeOrmModule.forFeature([User]), RateLimitModule],
+  imports: [IdempotencyModule, UnitOfWorkModule, TypeOrmModule.forFeature([User]), RateLimitModule],
   controllers: [UsersController],
   providers: [UsersService, UsersRepository, PasswordHasher, AdminBootstrapService],
 })

@@ -22,6 +22,7 @@ import {
 import { VenueReviewsService } from './venue-reviews.service';
 import { RequireOwner } from '../common/access/access.guard';
 import { VENUE_REVIEW_AUTHOR } from './venue-review.access';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 
 @ApiTags('venue and event reviews')
 @Controller('venue-event-reviews')
@@ -29,6 +30,7 @@ export class VenueReviewsController {
   constructor(private readonly reviews: VenueReviewsService) {}
 
   @Post()
+  @Idempotent()
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'Review a venue or an event (once per person per target)',

@@ -7,9 +7,11 @@ import { VenueReviewsController } from './venue-reviews.controller';
 import { VenueReviewsRepository } from './venue-reviews.repository';
 import { VenueReviewsService } from './venue-reviews.service';
 import { AccessModule } from '../common/access/access.module';
+import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 
 @Module({
   imports: [
+    IdempotencyModule,
     UnitOfWorkModule,
     TypeOrmModule.forFeature([VenueEventReview, VenueEventRating]),
     AccessModule,

@@ -16,6 +16,7 @@ import { CreateVenueDto, UpdateVenueDto, VenueListQueryDto, VenueResponse } from
 import { VenuesService } from './venues.service';
 import { RequireOwner } from '../common/access/access.guard';
 import { VENUE_MANAGER } from './venue.access';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 
 @ApiTags('venues')
 @Controller('venues')
@@ -23,6 +24,7 @@ export class VenuesController {
   constructor(private readonly venues: VenuesService) {}
 
   @Post()
+  @Idempotent()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Add a venue; the caller is its manager' })
   @ApiCreatedResponse({ type: VenueResponse })

@@ -6,9 +6,10 @@ import { VenuesController } from './venues.controller';
 import { VenuesRepository } from './venues.repository';
 import { VenuesService } from './venues.service';
 import { AccessModule } from '../common/access/access.module';
+import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 
 @Module({
-  imports: [UnitOfWorkModule, TypeOrmModule.forFeature([Venue]), AccessModule],
+  imports: [IdempotencyModule, UnitOfWorkModule, TypeOrmModule.forFeature([Venue]), AccessModule],
   controllers: [VenuesController],
   providers: [VenuesService, VenuesRepository],
   exports: [VenuesRepository],

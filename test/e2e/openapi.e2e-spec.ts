@@ -4,7 +4,13 @@ import { buildOpenApiDocument } from '../../src/bootstrap';
 import { declaredRoutes } from '../support/routes';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-type Operation = { operationId?: string; tags?: string[]; responses: Record<string, unknown> };
+type Operation = {
+  operationId?: string;
+  tags?: string[];
+  security?: unknown[];
+  parameters?: { name: string; in: string }[];
+  responses: Record<string, unknown>;
+};
 
 describe('openapi.json', () => {
   let t: TestApp;
@@ -41,5 +47,26 @@ describe('openapi.json', () => {
     }
     expect(ids.size).toBeGreaterThan(15);
     expect(ids.size).toBe(declaredRoutes(t.app).length);
+  });
+
+  // @Idempotent() binds the interceptor and documents the header together, so the document
+  // tells which routes have it: every authenticated POST, and nothing else.
+  it('makes every authenticated POST, and only those, retry-safe with an Idempotency-Key', () => {
+    const doc = buildOpenApiDocument(t.app) as unknown as {
+      paths: Record<string, Record<string, Operation>>;
+    };
+    const rows = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({
+        route: `${method.toUpperCase()} ${path}`,
+        authenticatedPost: method === 'post' && (op.security?.length ?? 0) > 0,
+        idempotencyKey: (op.parameters ?? []).some(
+          (p) => p.in === 'header' && p.name === 'Idempotency-Key',
+        ),
+      })),
+    );
+    expect(rows.filter((r) => r.authenticatedPost).length).toBeGreaterThan(10);
+    for (const { route, authenticatedPost, idempotencyKey } of rows) {
+      expect({ route, idempotencyKey }).toEqual({ route, idempotencyKey: authenticatedPost });
+    }
   });
 });

@@ -3,14 +3,11 @@ import { createSecretKey } from 'node:crypto';
 import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import type { EnvironmentVariables } from '../../config/env.validation';
 import { AccountStatus } from './account-status';
 import { AccountsRepository } from './accounts.repository';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JWT_SECRET, resolveJwtSecret } from './jwt-secret';
-import { JwtStrategy } from './jwt.strategy';
-import { RolesGuard } from './roles.guard';
 
 /**
  * The signing key as a KeyObject, shared by signing and every verification: given a string,
@@ -35,11 +32,10 @@ function tokenLifetime(value: string): number | `${number}${'ms' | 's' | 'm' | '
   return /^\d+$/.test(value) ? Number(value) : (value as `${number}h`);
 }
 
-/** Token signing and verification, and the two global guards (authentication, then roles). */
+/** Token signing and verification, and the global guard (authentication and roles). */
 @Global()
 @Module({
   imports: [
-    PassportModule,
     JwtModule.registerAsync({
       inject: [JWT_SECRET, ConfigService],
       useFactory: (secret: Buffer, config: ConfigService<EnvironmentVariables, true>) => ({
@@ -55,11 +51,9 @@ function tokenLifetime(value: string): number | `${number}${'ms' | 's' | 'm' | '
   ],
   providers: [
     jwtSecretProvider,
-    JwtStrategy,
     AccountStatus,
     AccountsRepository,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
-    { provide: APP_GUARD, useClass: RolesGuard },
   ],
   exports: [JwtModule, AccountStatus],
 })

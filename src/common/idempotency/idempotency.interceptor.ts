@@ -1,11 +1,4 @@
-import {
-  CallHandler,
-  ExecutionContext,
-  Injectable,
-  Logger,
-  NestInterceptor,
-  OnModuleDestroy,
-} from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -46,7 +39,7 @@ type Outcome =
   { replayed: true; statusCode: number; response: unknown } | { replayed: false; body: unknown };
 
 /**
- * Idempotency-Key on authenticated POSTs, with Stripe's semantics: the first request with a key
+ * Idempotency-Key on authenticated POSTs (bound by @Idempotent()), with Stripe's semantics: the first request with a key
  * runs and its successful response is kept for 24 hours; the same key and request again gets
  * that response back (status and body, `Idempotent-Replayed: true`) without doing anything;
  * the same key with a different request is 422; while the first is still running, 409. Keys
@@ -57,29 +50,18 @@ type Outcome =
  * replays the committed answer or runs for the first time; a failed try leaves its key free.
  */
 @Injectable()
-export class IdempotencyInterceptor implements NestInterceptor, OnModuleDestroy {
-  private readonly logger = new Logger('Idempotency');
-  private readonly purge: NodeJS.Timeout;
-
+export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly keys: IdempotencyRepository,
     private readonly uow: UnitOfWork,
     private readonly reflector: Reflector,
-  ) {
-    // Housekeeping only: expired keys are ignored by find() whether or not they were purged.
-    this.purge = setInterval(() => void this.purgeExpired(), 60 * 60 * 1000);
-    this.purge.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.purge);
-  }
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
     const request = http.getRequest<IdemRequest>();
     const header = request.headers['idempotency-key'];
-    if (request.method !== 'POST' || header === undefined || !request.user) return next.handle();
+    if (header === undefined || !request.user) return next.handle();
     if (typeof header !== 'string' || !KEY_FORMAT.test(header)) {
       throw CommonErrors.IDEMPOTENCY_KEY_INVALID(
         'Idempotency-Key must be 1 to 255 visible ASCII characters, such as a UUID.',
@@ -125,11 +107,5 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleDestroy 
       await this.keys.store(userId, key, { requestHash, statusCode, response: body });
       return { replayed: false, body };
     });
-  }
-
-  private async purgeExpired() {
-    await this.keys
-      .purgeExpired()
-      .catch((err: unknown) => this.logger.warn({ err }, 'Could not purge idempotency keys'));
   }
 }

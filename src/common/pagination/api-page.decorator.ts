@@ -1,9 +1,15 @@
-import { applyDecorators, type Type } from '@nestjs/common';
+import { applyDecorators, UseInterceptors, type Type } from '@nestjs/common';
 import { ApiOkResponse } from '@nestjs/swagger';
+import { PaginationInterceptor } from './pagination.interceptor';
 
-/** Documents a paginated list: a JSON array, with the next page in headers. */
+/**
+ * A paginated list route: the handler returns a Page, which PaginationInterceptor turns into a
+ * JSON array with the next page in headers, and the document says so. The interceptor is bound
+ * here, per list route, so that other routes never pay for it.
+ */
 export function ApiPage(type: Type<unknown>, description: string) {
   return applyDecorators(
+    UseInterceptors(PaginationInterceptor),
     ApiOkResponse({
       type,
       isArray: true,
