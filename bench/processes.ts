@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { freePort } from '../src/database/embedded-database';
 
@@ -46,12 +46,15 @@ export async function startNode(
   script: string,
   env: Record<string, string>,
   nodeFlags: string[] = [],
+  stdoutFile: string | null = null,
 ): Promise<Served> {
   const entry = join(root, script);
   if (!existsSync(entry)) throw new Error(`${entry} is missing: build first (npm run bench)`);
   const port = await freePort();
   const lines: string[] = [];
   const waiters = new Set<(line: string) => void>();
+  if (stdoutFile) mkdirSync(dirname(stdoutFile), { recursive: true });
+  const stdout = stdoutFile ? openSync(stdoutFile, 'w') : 'pipe';
   const child = spawn(process.execPath, [...nodeFlags, entry], {
     cwd: root,
     env: {
@@ -61,8 +64,11 @@ export async function startNode(
       PORT: String(port),
       HOST: '127.0.0.1',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // A program that logs every request writes to a file, as it would for a log shipper;
+    // piped here, the runner (which shares the cores) would pay for reading every line.
+    stdio: ['ignore', stdout, 'pipe'],
   });
+  if (typeof stdout === 'number') closeSync(stdout); // the child holds its own copy
   const keep = (chunk: Buffer) => {
     const added = chunk.toString().split('\n').filter(Boolean);
     lines.push(...added);
@@ -143,11 +149,13 @@ export function startService(
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
       JWT_SECRET: jwtSecret,
-      LOG_LEVEL: 'warn',
+      // LOG_LEVEL is left at its default (info): the access log is part of what a request
+      // costs in production.
       RATE_LIMIT_STORE: 'memory',
       ...hook.env,
     },
     hook.flags,
+    join(root, 'bench', 'results', 'service.log'),
   );
 }
 

@@ -18,7 +18,7 @@ function install(file: string): void {
   const session = new Session();
   let running = false;
   let busy = false;
-  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const say = (line: string) => process.stderr.write(`${line}\n`);
   const post = (method: string, params?: object) =>
     new Promise<unknown>((done, fail) =>
       session.post(method, params ?? {}, (err, result) => (err ? fail(err) : done(result))),

@@ -9,7 +9,6 @@ import { UnitOfWorkModule } from './database/transaction-host';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './common/auth/auth.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
-import { requestIdFor } from './common/request-id';
 import type { EnvironmentVariables } from './config/env.validation';
 import { logTransport, stdoutDestination } from './config/log-transport';
 import { DisputesModule } from './disputes/disputes.module';
@@ -25,15 +24,6 @@ import { ReviewsModule } from './reviews/reviews.module';
 import { UsersModule } from './users/users.module';
 import { VenueReviewsModule } from './venue-reviews/venue-reviews.module';
 import { VenuesModule } from './venues/venues.module';
-
-/** pino's serialized request, with the raw one behind it. */
-interface LoggedRequest {
-  id: string;
-  method: string;
-  url: string;
-  remoteAddress?: string;
-  raw: { ip?: string };
-}
 
 export interface AppOptions {
   /** The database to use (DATABASE_URL or the embedded one, resolved by the caller). */
@@ -61,25 +51,15 @@ export class AppModule {
             const options: PinoHttpOptions = {
               level: config.get('LOG_LEVEL', { infer: true }),
               transport,
-              genReqId: (req) => requestIdFor(req),
               redact: ['req.headers.authorization', 'req.headers.cookie'],
-              customLogLevel: (_req, res, err) =>
-                err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-              serializers: {
-                // ip: the client's address as Fastify resolved it (request.ip, copied onto the
-                // raw request by middie), so X-Forwarded-For counts only from TRUST_PROXY.
-                req: (req: LoggedRequest) => ({
-                  id: req.id,
-                  method: req.method,
-                  url: req.url,
-                  ip: req.raw.ip ?? req.remoteAddress,
-                }),
-                res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-              },
             };
             // A person's terminal gets pino-pretty; anything else, JSON lines written
-            // asynchronously (stdoutDestination).
-            return { pinoHttp: transport ? options : [options, stdoutDestination()] };
+            // asynchronously (stdoutDestination). Requests are logged by a Fastify hook
+            // (request-log.ts), not by pino-http as Nest middleware: no route mounts it.
+            return {
+              pinoHttp: transport ? options : [options, stdoutDestination()],
+              forRoutes: [],
+            };
           },
         }),
         TypeOrmModule.forRoot({

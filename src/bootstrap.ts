@@ -15,6 +15,7 @@ import { errorResponseObject } from './common/errors/api-errors.decorator';
 import { errorCatalogue } from './common/errors/domain-error';
 import { IDEMPOTENCY_KEY_HEADER } from './common/idempotency/idempotent.decorator';
 import { requestIdFor } from './common/request-id';
+import { logRequests } from './common/request-log';
 import { securityHeaders } from './common/security-headers';
 import { EchoValidationPipe } from './common/validation.pipe';
 import {
@@ -74,6 +75,7 @@ export async function createApp(
       },
     },
   });
+  logRequests(fastify);
   // Set first thing, so every answer has them: errors, 404s and refusals included.
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     void reply.headers(headers).header('x-request-id', request.id);

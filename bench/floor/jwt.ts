@@ -13,7 +13,7 @@ function decodeJson(part: string): unknown {
 
 /**
  * The caller named by `Authorization: Bearer <JWT>`, or null: the checks the service's
- * passport-jwt strategy makes (through jsonwebtoken), written out with node:crypto. HS256 only,
+ * JwtAuthGuard makes (through @nestjs/jwt and jsonwebtoken), written out with node:crypto. HS256 only,
  * signature, `nbf` and `exp` when present, then the same claim check (`typ: 'access'`, a
  * positive integer `sub`, known roles) from src/common/auth/token-claims.ts.
  */

@@ -21,23 +21,26 @@ const CURRENT_ACCOUNT = 'SELECT roles, session_version FROM users WHERE id = $1 
 const ORDER_PARTIES = `SELECT r.id, r.buyer_id AS first_party, r.seller_id AS second_party
   FROM orders r WHERE r.id = ANY($1::int[])`;
 
-/** OrdersRepository.findView(id, viewer): the order, its open-dispute flag and the viewer's unread count. */
+/**
+ * OrdersRepository.findView(id, viewer): the order with its open-dispute flag and the viewer's
+ * unread count, both kept on the row; a viewer who is not a party has theirs counted.
+ */
 const ORDER_FOR_VIEWER = `SELECT o.id, o.buyer_id, o.seller_id,
-  o.item_id, o.final_price_cents, o.status, o.created_at, o.updated_at,
-  (SELECT true FROM disputes d WHERE d.order_id = o.id AND d.status = 'OPEN' LIMIT 1)
-    IS NOT NULL AS has_open_dispute,
-  (SELECT count(*) FROM order_messages m
-     WHERE m.order_id = o.id AND m.sender_id <> $2
-       AND m.id > COALESCE((SELECT r.last_read_message_id FROM order_message_reads r
-                            WHERE r.order_id = o.id AND r.user_id = $2), 0))::int AS unread_count
-  FROM orders o WHERE o.id = $1`;
+  o.item_id, o.final_price_cents, o.status, o.created_at, o.updated_at, o.has_open_dispute,
+  CASE $2::int WHEN o.buyer_id THEN o.buyer_unread
+          WHEN o.seller_id THEN o.seller_unread
+          ELSE (SELECT count(*) FROM order_messages m
+                WHERE m.order_id = o.id AND m.sender_id <> $2
+                  AND m.id > COALESCE((SELECT r.last_read_message_id FROM order_message_reads r
+                                       WHERE r.order_id = o.id AND r.user_id = $2), 0))::int
+        END AS unread_count FROM orders o WHERE o.id = $1`;
 
 /**
- * MessagesService.post: the insert, conditional on the order not being CANCELLED (FOR SHARE:
- * a status change in flight is waited for).
+ * MessagesService.post: the insert, conditional on the order not being CANCELLED (the order
+ * locked: a status change in flight is waited for).
  */
 const INSERT_MESSAGE = `INSERT INTO order_messages (order_id, sender_id, content)
-  SELECT id, $2, $3 FROM orders WHERE id = $1 AND status <> 'CANCELLED' FOR SHARE
+  SELECT id, $2, $3 FROM orders WHERE id = $1 AND status <> 'CANCELLED' FOR NO KEY UPDATE
   RETURNING id, order_id, sender_id, content, sent_at`;
 
 /** LiveEventsWriter.record: the event row under the ordering lock, and its NOTIFY. */

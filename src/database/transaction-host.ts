@@ -1,6 +1,7 @@
 import { ClsPluginTransactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { Injectable, Module } from '@nestjs/common';
+import { Injectable, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { ClsModule } from 'nestjs-cls';
 
@@ -24,6 +25,26 @@ export class UnitOfWork {
 }
 
 /**
+ * nestjs-cls registers a global guard and a global interceptor even when, as here, neither is
+ * mounted: they then do nothing (`canActivate: () => true`, `next.handle()`), but a global
+ * interceptor puts every route of the application through Nest's rxjs interceptor chain. They
+ * are left out; the test "no global guard or interceptor" keeps it so after an upgrade.
+ */
+function withoutIdleEnhancers(module: DynamicModule): DynamicModule {
+  const idle = (p: Provider) =>
+    typeof p === 'object' &&
+    'provide' in p &&
+    (p.provide === APP_GUARD || p.provide === APP_INTERCEPTOR);
+  return {
+    ...module,
+    providers: module.providers?.filter((p) => !idle(p)),
+    imports: module.imports?.map((m) =>
+      m && typeof m === 'object' && 'module' in m ? withoutIdleEnhancers(m) : m,
+    ),
+  };
+}
+
+/**
  * Request-scoped transactions on AsyncLocalStorage (nestjs-cls). No middleware is mounted: a
  * context is opened only where a transaction starts, so reads pay nothing for it.
  *
@@ -33,13 +54,15 @@ export class UnitOfWork {
  */
 @Module({
   imports: [
-    ClsModule.forRoot({
-      plugins: [
-        new ClsPluginTransactional({
-          adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
-        }),
-      ],
-    }),
+    withoutIdleEnhancers(
+      ClsModule.forRoot({
+        plugins: [
+          new ClsPluginTransactional({
+            adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
+          }),
+        ],
+      }),
+    ),
   ],
   providers: [UnitOfWork],
   exports: [UnitOfWork],
