@@ -23,8 +23,11 @@ import {
 
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 
-/** Ids, times, tokens and request ids differ between two fixtures; the rest must not. */
-const VOLATILE_KEY = /^(id|requestId|token|url)$|Id$|At$|Date$/;
+/**
+ * Ids, times, ages, tokens and request ids differ between two fixtures (an age in seconds
+ * ticks over between two requests); the rest must not.
+ */
+const VOLATILE_KEY = /^(id|requestId|token|url)$|Id$|At$|Date$|Since$|Seconds$/;
 function comparable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(comparable);
   if (value === null || typeof value !== 'object') return value;
