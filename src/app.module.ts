@@ -16,6 +16,7 @@ import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { ItemsModule } from './items/items.module';
 import { LiveModule } from './live/live.module';
+import { MarketplaceModule } from './marketplace/marketplace.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OrdersModule } from './orders/orders.module';
@@ -80,6 +81,7 @@ export class AppModule {
         VenueReviewsModule,
         DisputesModule,
         PaymentsModule,
+        MarketplaceModule,
         AdminModule,
         ...(env.METRICS_ENABLED === 'true' ? [MetricsModule] : []),
       ],

@@ -346,4 +346,16 @@ export const MATRIX: Record<string, MatrixRow> = {
     const headers = { 'Stripe-Signature': signature };
     return { path: '/payments/webhooks/stripe', raw: payload, headers };
   }),
+
+  // Marketplace settings: every signed-in user reads them (listings and orders follow them);
+  // admins replace them. The body is the defaults, so the cell that succeeds changes nothing.
+  'GET /marketplace/settings': read([401, 200, 200, 200, 200], () => '/marketplace/settings'),
+  'PUT /marketplace/settings': write([401, 403, 403, 403, 200], () =>
+    send('/marketplace/settings', {
+      defaultProcess: 'DIRECT',
+      autoCompleteAfter: 'P3D',
+      cancellationWindow: 'PT48H',
+      clearancePeriod: 'P7D',
+    }),
+  ),
 };

@@ -877,6 +877,34 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/marketplace/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The marketplace settings in force (any signed-in user)
+     * @description The process a listing gets when it names none, and the durations of the PROTECTED process: automatic completion after a delivery, the answer window of a cancellation request, and the clearance of earnings.
+     */
+    get: operations['marketplace_get'];
+    /**
+     * Replace the marketplace settings (ADMIN)
+     * @description Replaces all four settings at once: every field is required, and unknown fields are refused (400 `VALIDATION_FAILED`). A duration that is not an ISO 8601 duration of weeks, days, hours, minutes or seconds in whole numbers, from `PT1S` to `P365D`, is 400 `MARKETPLACE_DURATION_INVALID`; years and months are refused because their length varies. A refused request changes nothing.
+     *
+     *     The answer shows the durations as stored: days and time are kept apart (`PT48H` stays `PT48H`, `P3D` stays `P3D`), a week comes back as seven days (`P1W` is `P7D`), and minutes and seconds are counted within the time (`PT90M` is `PT1H30M`).
+     *
+     *     A change applies to timers started after it: running timers keep the duration they started with.
+     */
+    put: operations['marketplace_replace'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/admin/stats': {
     parameters: {
       query?: never;
@@ -938,6 +966,7 @@ export interface components {
      *     | `ITEM_OWNER_REQUIRED` | 403 | Only the creator of the listing or an admin may change it. |
      *     | `LAST_ADMIN` | 409 | The only admin cannot lose the ADMIN role; make another user an admin first. |
      *     | `LAST_EVENT_ID_INVALID` | 400 | Last-Event-ID (or ?lastEventId) is not the id of an event. |
+     *     | `MARKETPLACE_DURATION_INVALID` | 400 | A duration is not an ISO 8601 duration in weeks, days, hours, minutes or seconds (whole numbers, from PT1S to P365D); years and months are refused. |
      *     | `METRICS_TOKEN_REQUIRED` | 401 | GET /metrics needs the METRICS_TOKEN as a bearer token. |
      *     | `NOT_FOUND` | 404 | The resource does not exist. |
      *     | `ORDER_ALREADY_IN_STATUS` | 409 | The order already has that status. |
@@ -1027,6 +1056,7 @@ export interface components {
         | 'ITEM_OWNER_REQUIRED'
         | 'LAST_ADMIN'
         | 'LAST_EVENT_ID_INVALID'
+        | 'MARKETPLACE_DURATION_INVALID'
         | 'METRICS_TOKEN_REQUIRED'
         | 'NOT_FOUND'
         | 'ORDER_ALREADY_IN_STATUS'
@@ -1687,6 +1717,53 @@ export interface components {
        * @example recorded payment 3
        */
       outcome: string;
+    };
+    MarketplaceSettingsResponse: {
+      /**
+       * @example DIRECT
+       * @enum {string}
+       */
+      defaultProcess: 'DIRECT' | 'PROTECTED';
+      /**
+       * @description ISO 8601, as stored: days and time kept apart (PT48H stays PT48H, P3D stays P3D), weeks given as days (P1W is P7D), and minutes and seconds within the time (PT90M is PT1H30M).
+       * @example P3D
+       */
+      autoCompleteAfter: string;
+      /**
+       * @description ISO 8601, as stored: days and time kept apart (PT48H stays PT48H, P3D stays P3D), weeks given as days (P1W is P7D), and minutes and seconds within the time (PT90M is PT1H30M).
+       * @example PT48H
+       */
+      cancellationWindow: string;
+      /**
+       * @description ISO 8601, as stored: days and time kept apart (PT48H stays PT48H, P3D stays P3D), weeks given as days (P1W is P7D), and minutes and seconds within the time (PT90M is PT1H30M).
+       * @example P7D
+       */
+      clearancePeriod: string;
+      /** @example 2026-11-23T10:15:00.000Z */
+      updatedAt: string;
+    };
+    MarketplaceSettingsDto: {
+      /**
+       * @description The process of a listing that does not name one.
+       * @example DIRECT
+       * @enum {string}
+       */
+      defaultProcess: 'DIRECT' | 'PROTECTED';
+      /**
+       * @description How long after its last delivery a PROTECTED order completes by itself. An ISO 8601 duration of weeks (`P2W`) or of days and time (`P3D`, `PT48H`, `P1DT12H`), in whole numbers, from `PT1S` to `P365D`. Years and months are refused: their length varies.
+       * @example P3D
+       */
+      autoCompleteAfter: string;
+      /**
+       * @description How long the other party has to answer a cancellation request. An ISO 8601 duration of weeks (`P2W`) or of days and time (`P3D`, `PT48H`, `P1DT12H`), in whole numbers, from `PT1S` to `P365D`. Years and months are refused: their length varies.
+       * @example PT48H
+       */
+      cancellationWindow: string;
+      /**
+       * @description How long a seller's earning clears after its order completes. An ISO 8601 duration of weeks (`P2W`) or of days and time (`P3D`, `PT48H`, `P1DT12H`), in whole numbers, from `PT1S` to `P365D`. Years and months are refused: their length varies.
+       * @example P7D
+       */
+      clearancePeriod: string;
     };
     UserStats: {
       /** @example 10234 */
@@ -6890,6 +6967,138 @@ export interface operations {
       };
       /** @description Invalid input: a malformed id, a missing or invalid field, or an unknown field. */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request body is not JSON (send Content-Type: application/json). */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A fault on the server; quote the requestId when reporting it. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not available right now (the database is unreachable, or the server is shutting down). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  marketplace_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MarketplaceSettingsResponse'];
+        };
+      };
+      /** @description Missing, expired or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A fault on the server; quote the requestId when reporting it. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not available right now (the database is unreachable, or the server is shutting down). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  marketplace_replace: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MarketplaceSettingsDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MarketplaceSettingsResponse'];
+        };
+      };
+      /** @description Invalid input: a malformed id, a missing or invalid field, or an unknown field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, expired or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Authenticated, but not allowed to do this. */
+      403: {
         headers: {
           [name: string]: unknown;
         };
