@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Dispute } from '../disputes/dispute.entity';
 import { Order } from '../orders/order.entity';
-import type { OrderStatus } from '../orders/order-status';
+import type { OrderStatus } from '../orders/order-process';
 import { Payment } from '../payments/payment.entity';
 import { User } from '../users/user.entity';
 

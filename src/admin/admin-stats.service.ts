@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { fromCents } from '../common/money';
-import { ORDER_STATUSES } from '../orders/order-status';
+import { ORDER_STATUSES } from '../orders/order-process';
 import { AdminStatsRepository } from './admin-stats.repository';
 import type { AdminStatsResponse } from './dto/admin-stats.response';
 

@@ -10,7 +10,7 @@ import {
 } from 'typeorm';
 import { User } from '../users/user.entity';
 import { formatDuration, fromPgInterval, type Duration, type PgInterval } from './duration';
-import type { OrderProcess } from './order-processes';
+import type { OrderProcess } from '../orders/order-process';
 
 /** A Duration in the code, an `interval` in the database (sent as ISO 8601 text). */
 const interval: ValueTransformer = {

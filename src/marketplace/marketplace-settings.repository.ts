@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import type { Repository } from 'typeorm';
 import type { Duration } from './duration';
 import { MarketplaceSettings } from './marketplace-settings.entity';
-import type { OrderProcess } from './order-processes';
+import type { OrderProcess } from '../orders/order-process';
 
 /** The settings in force, as the features that use them read them. */
 export type SettingsRecord = Pick<

@@ -9,7 +9,7 @@ import {
 } from 'typeorm';
 import { User } from '../users/user.entity';
 import { Order } from './order.entity';
-import type { OrderStatus } from './order-status';
+import type { OrderStatus } from './order-process';
 
 /** One row per status an order has had, written in the same statement as the change. */
 @Entity('order_status_history')

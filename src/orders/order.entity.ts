@@ -11,7 +11,7 @@ import {
 } from 'typeorm';
 import { Item } from '../items/item.entity';
 import { User } from '../users/user.entity';
-import type { OrderStatus } from './order-status';
+import type { OrderStatus } from './order-process';
 
 /**
  * An order of one listing by a buyer. The seller is the listing's creator, copied at order time

@@ -1,7 +1,7 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import type { OrderStatus } from './order-status';
+import type { OrderStatus } from './order-process';
 import { Order } from './order.entity';
 
 /** An order as the API shows it, read in one query with its open-dispute flag. */

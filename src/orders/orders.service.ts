@@ -13,7 +13,7 @@ import type {
   OrderResponse,
 } from './dto/order.dto';
 import { OrderErrors, orderNotFound } from './order.errors';
-import { actorOf, decideTransition, type Decision, type OrderStatus } from './order-status';
+import { actorOf, decide, type OrderStatus } from './order-process';
 import { toOrderResponse } from './order.mapper';
 import { OrdersRepository, type CreateOrderResult } from './orders.repository';
 import { itemNotFound } from '../items/item.errors';
@@ -27,16 +27,6 @@ const CREATE_REFUSED: Record<Refusal<CreateOrderResult>, (itemId: number) => Err
     OrderErrors.ORDER_PRICE_REQUIRED(
       'finalPrice is required: this listing has no basePrice to fall back on.',
     ),
-};
-
-/** The error for each way decideTransition refuses a change. */
-const TRANSITION_REFUSED: Record<
-  Extract<Decision, { allowed: false }>['reason'],
-  (message: string) => Error
-> = {
-  same: OrderErrors.ORDER_ALREADY_IN_STATUS,
-  illegal: OrderErrors.ORDER_TRANSITION_NOT_ALLOWED,
-  forbidden: OrderErrors.ORDER_TRANSITION_FORBIDDEN,
 };
 
 @Injectable()
@@ -65,7 +55,7 @@ export class OrdersService {
   }
 
   /**
-   * Moves the order along the lifecycle. `decideTransition` is the only judge; the update is
+   * Moves the order along its process. `decide` (order-process.ts) is the only judge; the update is
    * conditional on the status the decision was made from, so of two concurrent changes from
    * one status exactly one applies. The live event commits with it.
    */
@@ -73,8 +63,10 @@ export class OrdersService {
     const order = await this.orders.findStatus(orderId);
     if (!order) throw orderNotFound(orderId);
     const from = order.status;
-    const decision = decideTransition(from, to, actorOf(order, user));
-    if (!decision.allowed) throw TRANSITION_REFUSED[decision.reason](decision.message);
+    // Every order is DIRECT until orders carry their process.
+    const facts = { process: 'DIRECT', status: from, revisionsLeft: 0, isLate: false } as const;
+    const decision = decide(facts, to, 'status', actorOf(order, user));
+    if (!decision.allowed) throw OrderErrors[decision.code](decision.message);
     return this.uow.run(async () => {
       const changed = await this.orders.changeStatus(orderId, from, to, user.id);
       if (!changed) {

@@ -1,4 +1,4 @@
-import type { OrderStatus } from '../orders/order-status';
+import type { OrderStatus } from '../orders/order-process';
 import { decideStripeRefund, isOtherPaymentIntent, reviewOnRecording } from './payment-process';
 
 const order = (finalPriceCents: number, status: OrderStatus = 'PENDING') => ({

@@ -1,5 +1,5 @@
 import { formatCents, MARKETPLACE_CURRENCY } from '../common/money';
-import type { OrderStatus } from '../orders/order-status';
+import type { OrderStatus } from '../orders/order-process';
 import type { PaymentStatus } from './payment.entity';
 
 /**

@@ -2,7 +2,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
 import type { Repository, SelectQueryBuilder } from 'typeorm';
-import type { OrderStatus } from '../orders/order-status';
+import type { OrderStatus } from '../orders/order-process';
 import { Review } from './review.entity';
 import { selectList } from '../database/select-list';
 

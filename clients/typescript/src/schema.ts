@@ -969,12 +969,19 @@ export interface components {
      *     | `MARKETPLACE_DURATION_INVALID` | 400 | A duration is not an ISO 8601 duration in weeks, days, hours, minutes or seconds (whole numbers, from PT1S to P365D); years and months are refused. |
      *     | `METRICS_TOKEN_REQUIRED` | 401 | GET /metrics needs the METRICS_TOKEN as a bearer token. |
      *     | `NOT_FOUND` | 404 | The resource does not exist. |
+     *     | `ORDER_ACCEPTANCE_BY_BUYER` | 403 | Only the buyer accepts a delivery; otherwise it completes by itself. |
      *     | `ORDER_ALREADY_IN_STATUS` | 409 | The order already has that status. |
+     *     | `ORDER_CANCELLATION_REQUEST_REQUIRED` | 409 | Work on a PROTECTED order has started: it is cancelled by a request the other party accepts (or, once late, by the buyer alone). |
      *     | `ORDER_CHANGED_CONCURRENTLY` | 409 | The order changed while the request was handled; reload it and retry. |
+     *     | `ORDER_DELIVERY_REQUIRED` | 409 | A PROTECTED order is completed by posting a delivery, not by a status change. |
+     *     | `ORDER_NOT_DELIVERED` | 409 | A PROTECTED order can be accepted only once it is DELIVERED. |
      *     | `ORDER_NOT_FOUND` | 404 | The order does not exist. |
      *     | `ORDER_OWN_LISTING` | 400 | A creator cannot order their own listing. |
      *     | `ORDER_PARTY_REQUIRED` | 403 | Only the buyer, the seller (or, where the route allows it, an admin) may do this. |
      *     | `ORDER_PRICE_REQUIRED` | 400 | finalPrice is required because the listing has no basePrice. |
+     *     | `ORDER_REVISION_REQUEST_REQUIRED` | 409 | A delivered PROTECTED order goes back to work through a revision request. |
+     *     | `ORDER_REVISIONS_EXHAUSTED` | 409 | The order has no revisions left. |
+     *     | `ORDER_STATUS_NOT_IN_PROCESS` | 409 | The status is not part of the order's process (a DIRECT order is never DELIVERED). |
      *     | `ORDER_THREAD_CLOSED` | 409 | The order is CANCELLED; its thread takes no more messages. |
      *     | `ORDER_TRANSITION_FORBIDDEN` | 403 | The change is allowed, but not to this party (e.g. only the seller starts work). |
      *     | `ORDER_TRANSITION_NOT_ALLOWED` | 409 | The lifecycle does not allow that change from the current status. |
@@ -1059,12 +1066,19 @@ export interface components {
         | 'MARKETPLACE_DURATION_INVALID'
         | 'METRICS_TOKEN_REQUIRED'
         | 'NOT_FOUND'
+        | 'ORDER_ACCEPTANCE_BY_BUYER'
         | 'ORDER_ALREADY_IN_STATUS'
+        | 'ORDER_CANCELLATION_REQUEST_REQUIRED'
         | 'ORDER_CHANGED_CONCURRENTLY'
+        | 'ORDER_DELIVERY_REQUIRED'
+        | 'ORDER_NOT_DELIVERED'
         | 'ORDER_NOT_FOUND'
         | 'ORDER_OWN_LISTING'
         | 'ORDER_PARTY_REQUIRED'
         | 'ORDER_PRICE_REQUIRED'
+        | 'ORDER_REVISION_REQUEST_REQUIRED'
+        | 'ORDER_REVISIONS_EXHAUSTED'
+        | 'ORDER_STATUS_NOT_IN_PROCESS'
         | 'ORDER_THREAD_CLOSED'
         | 'ORDER_TRANSITION_FORBIDDEN'
         | 'ORDER_TRANSITION_NOT_ALLOWED'
@@ -1370,7 +1384,7 @@ export interface components {
        * @example PENDING
        * @enum {string}
        */
-      status: 'PENDING' | 'IN_PROGRESS' | 'COMPLETED' | 'CANCELLED';
+      status: 'PENDING' | 'IN_PROGRESS' | 'DELIVERED' | 'COMPLETED' | 'CANCELLED';
       /**
        * @description True while a dispute on the order is OPEN.
        * @example false
@@ -1403,7 +1417,7 @@ export interface components {
        * @example IN_PROGRESS
        * @enum {string}
        */
-      status: 'PENDING' | 'IN_PROGRESS' | 'COMPLETED' | 'CANCELLED';
+      status: 'PENDING' | 'IN_PROGRESS' | 'DELIVERED' | 'COMPLETED' | 'CANCELLED';
       /** @example 3 */
       changedByUserId: number;
       /** @example 2026-11-23T10:15:00.000Z */
@@ -4175,7 +4189,7 @@ export interface operations {
         /** @description The X-Next-Cursor value of the previous page, passed back unchanged. */
         cursor?: string;
         /** @description Only orders in this status. */
-        status?: 'PENDING' | 'IN_PROGRESS' | 'COMPLETED' | 'CANCELLED';
+        status?: 'PENDING' | 'IN_PROGRESS' | 'DELIVERED' | 'COMPLETED' | 'CANCELLED';
         /** @description Only orders where the caller is the buyer, or the seller. Default: both. */
         role?: 'buyer' | 'seller';
       };
@@ -4422,7 +4436,7 @@ export interface operations {
   orders_changeStatus: {
     parameters: {
       query: {
-        status: 'PENDING' | 'IN_PROGRESS' | 'COMPLETED' | 'CANCELLED';
+        status: 'PENDING' | 'IN_PROGRESS' | 'DELIVERED' | 'COMPLETED' | 'CANCELLED';
       };
       header?: never;
       path: {

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString } from 'class-validator';
-import { ORDER_PROCESSES, type OrderProcess } from '../order-processes';
+import { ORDER_PROCESSES, type OrderProcess } from '../../orders/order-process';
 
 const DURATION_FORMAT =
   'An ISO 8601 duration of weeks (`P2W`) or of days and time (`P3D`, `PT48H`, `P1DT12H`), ' +

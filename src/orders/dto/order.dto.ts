@@ -3,7 +3,7 @@ import { IsIn, IsOptional } from 'class-validator';
 import { IsId } from '../../common/id-property';
 import { IsMoney } from '../../common/money-property';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
-import { ORDER_STATUSES, type OrderStatus, type PartyRole } from '../order-status';
+import { ORDER_STATUSES, type OrderStatus, type PartyRole } from '../order-process';
 
 const statusMessage = `status must be one of ${ORDER_STATUSES.join(', ')}`;
 
