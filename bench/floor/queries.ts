@@ -27,6 +27,10 @@ const ORDER_PARTIES = `SELECT r.id, r.buyer_id AS first_party, r.seller_id AS se
  */
 const ORDER_FOR_VIEWER = `SELECT o.id, o.buyer_id, o.seller_id,
   o.item_id, o.final_price_cents, o.status, o.created_at, o.updated_at, o.has_open_dispute,
+  o.process, o.due_at, o.revisions_left, o.delivered_at,
+  CASE WHEN o.has_open_dispute THEN NULL ELSE o.auto_complete_at END AS auto_complete_at,
+  (o.due_at IS NOT NULL AND o.delivered_at IS NULL
+  AND o.status IN ('PENDING', 'IN_PROGRESS') AND o.due_at < now()) AS is_late,
   CASE $2::int WHEN o.buyer_id THEN o.buyer_unread
           WHEN o.seller_id THEN o.seller_unread
           ELSE (SELECT count(*) FROM order_messages m
@@ -88,6 +92,12 @@ export interface OrderRow {
   status: string;
   has_open_dispute: boolean;
   unread_count: number;
+  process: string;
+  due_at: Date | null;
+  is_late: boolean;
+  revisions_left: number;
+  delivered_at: Date | null;
+  auto_complete_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -110,6 +120,12 @@ export const orderJson = (r: OrderRow) => ({
   status: r.status,
   hasOpenDispute: r.has_open_dispute,
   unreadCount: r.unread_count,
+  process: r.process,
+  dueAt: r.due_at?.toISOString() ?? null,
+  isLate: r.is_late,
+  revisionsLeft: r.revisions_left,
+  deliveredAt: r.delivered_at?.toISOString() ?? null,
+  autoCompleteAt: r.auto_complete_at?.toISOString() ?? null,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
 });

@@ -6,9 +6,10 @@ import { ItemsRepository } from './items.repository';
 import { ItemsService } from './items.service';
 import { AccessModule } from '../common/access/access.module';
 import { IdempotencyModule } from '../common/idempotency/idempotency.module';
+import { MarketplaceModule } from '../marketplace/marketplace.module';
 
 @Module({
-  imports: [IdempotencyModule, TypeOrmModule.forFeature([Item]), AccessModule],
+  imports: [IdempotencyModule, TypeOrmModule.forFeature([Item]), AccessModule, MarketplaceModule],
   controllers: [ItemsController],
   providers: [ItemsService, ItemsRepository],
   exports: [ItemsService, ItemsRepository],

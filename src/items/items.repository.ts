@@ -6,7 +6,14 @@ import { Item } from './item.entity';
 
 export type NewItem = Pick<
   Item,
-  'creatorId' | 'title' | 'description' | 'basePriceCents' | 'itemType'
+  | 'creatorId'
+  | 'title'
+  | 'description'
+  | 'basePriceCents'
+  | 'itemType'
+  | 'process'
+  | 'deliveryDays'
+  | 'revisionsIncluded'
 >;
 
 /** Every query of listings. Soft-deleted listings are invisible here (TypeORM's deletedAt). */

@@ -7,6 +7,7 @@ import type { CreateItemDto, ItemListQueryDto, ItemResponse, UpdateItemDto } fro
 import type { Item } from './item.entity';
 import { itemNotFound } from './item.errors';
 import { ItemsRepository } from './items.repository';
+import { MarketplaceSettingsRepository } from '../marketplace/marketplace-settings.repository';
 
 export const toItemResponse = (i: Item): ItemResponse => ({
   id: i.id,
@@ -15,21 +16,32 @@ export const toItemResponse = (i: Item): ItemResponse => ({
   description: i.description,
   basePrice: i.basePriceCents === null ? null : fromCents(i.basePriceCents),
   itemType: i.itemType,
+  process: i.process,
+  deliveryDays: i.deliveryDays,
+  revisionsIncluded: i.revisionsIncluded,
   createdAt: i.createdAt.toISOString(),
   updatedAt: i.updatedAt.toISOString(),
 });
 
 @Injectable()
 export class ItemsService {
-  constructor(private readonly items: ItemsRepository) {}
+  constructor(
+    private readonly items: ItemsRepository,
+    private readonly settings: MarketplaceSettingsRepository,
+  ) {}
 
+  /** A listing that names no process gets the marketplace default in force when it is created. */
   async create(user: AuthUser, dto: CreateItemDto): Promise<ItemResponse> {
+    const process = dto.process ?? (await this.settings.current()).defaultProcess;
     const item = await this.items.create({
       creatorId: user.id,
       title: dto.title,
       description: dto.description ?? null,
       basePriceCents: dto.basePrice == null ? null : toCents(dto.basePrice),
       itemType: dto.itemType,
+      process,
+      deliveryDays: dto.deliveryDays ?? null,
+      revisionsIncluded: dto.revisionsIncluded ?? 1,
     });
     return toItemResponse(item);
   }
@@ -56,6 +68,9 @@ export class ItemsService {
       item.basePriceCents = dto.basePrice === null ? null : toCents(dto.basePrice);
     }
     if (dto.itemType !== undefined) item.itemType = dto.itemType;
+    if (dto.process !== undefined) item.process = dto.process;
+    if (dto.deliveryDays !== undefined) item.deliveryDays = dto.deliveryDays ?? null;
+    if (dto.revisionsIncluded !== undefined) item.revisionsIncluded = dto.revisionsIncluded;
     return toItemResponse(await this.items.save(item));
   }
 

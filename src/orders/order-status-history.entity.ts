@@ -15,7 +15,7 @@ import type { OrderStatus } from './order-process';
 @Entity('order_status_history')
 @Check(
   'order_status_history_status_known',
-  `status IN ('PENDING', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED')`,
+  `status IN ('PENDING', 'IN_PROGRESS', 'DELIVERED', 'COMPLETED', 'CANCELLED')`,
 )
 @Index('order_status_history_order_id_id_idx', ['orderId', 'id'])
 @Index('order_status_history_changed_by_user_id_idx', ['changedByUserId'])

@@ -11,7 +11,7 @@ import {
 } from 'typeorm';
 import { Item } from '../items/item.entity';
 import { User } from '../users/user.entity';
-import type { OrderStatus } from './order-process';
+import type { OrderProcess, OrderStatus } from './order-process';
 
 /**
  * An order of one listing by a buyer. The seller is the listing's creator, copied at order time
@@ -19,7 +19,13 @@ import type { OrderStatus } from './order-process';
  */
 @Entity('orders')
 @Check('orders_final_price_range', 'final_price_cents > 0 AND final_price_cents <= 100000000')
-@Check('orders_status_known', `status IN ('PENDING', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED')`)
+@Check(
+  'orders_status_known',
+  `status IN ('PENDING', 'IN_PROGRESS', 'DELIVERED', 'COMPLETED', 'CANCELLED')`,
+)
+@Check('orders_process_known', `process IN ('DIRECT', 'PROTECTED')`)
+@Check('orders_revisions_left_not_negative', 'revisions_left >= 0')
+@Check('orders_delivered_only_protected', `process = 'PROTECTED' OR status <> 'DELIVERED'`)
 @Check('orders_not_own_item', 'buyer_id <> seller_id')
 @Check('orders_unread_not_negative', 'buyer_unread >= 0 AND seller_unread >= 0')
 @Index('orders_buyer_id_id_idx', ['buyerId', 'id'])
@@ -59,6 +65,25 @@ export class Order {
 
   @Column({ type: 'varchar', length: 20, default: 'PENDING' })
   status!: OrderStatus;
+
+  /** Copied from the listing when the order is placed (OrderProcessFields). */
+  @Column({ type: 'varchar', length: 20, default: 'DIRECT' })
+  process!: OrderProcess;
+
+  /** Placement plus the listing's delivery days; null when the listing set none. */
+  @Column({ type: 'timestamptz', nullable: true })
+  dueAt!: Date | null;
+
+  @Column({ type: 'integer', default: 0 })
+  revisionsLeft!: number;
+
+  /** The last delivery (PROTECTED). */
+  @Column({ type: 'timestamptz', nullable: true })
+  deliveredAt!: Date | null;
+
+  /** When a DELIVERED order completes by itself (PROTECTED). */
+  @Column({ type: 'timestamptz', nullable: true })
+  autoCompleteAt!: Date | null;
 
   /**
    * Messages from others newer than each party's read marker, and whether a dispute is open:

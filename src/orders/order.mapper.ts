@@ -11,6 +11,12 @@ export const toOrderResponse = (o: OrderView): OrderResponse => ({
   status: o.status,
   hasOpenDispute: o.hasOpenDispute,
   unreadCount: o.unreadCount,
+  process: o.process,
+  dueAt: o.dueAt?.toISOString() ?? null,
+  isLate: o.isLate,
+  revisionsLeft: o.revisionsLeft,
+  deliveredAt: o.deliveredAt?.toISOString() ?? null,
+  autoCompleteAt: o.autoCompleteAt?.toISOString() ?? null,
   createdAt: o.createdAt.toISOString(),
   updatedAt: o.updatedAt.toISOString(),
 });

@@ -1,8 +1,7 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import type { OrderStatus } from './order-process';
-import { Order } from './order.entity';
+import type { OrderProcess, OrderStatus } from './order-process';
 
 /** An order as the API shows it, read in one query with its open-dispute flag. */
 export interface OrderView {
@@ -15,9 +14,21 @@ export interface OrderView {
   hasOpenDispute: boolean;
   /** Messages from the other side the viewer has not marked read. */
   unreadCount: number;
+  process: OrderProcess;
+  dueAt: Date | null;
+  /** Not yet delivered and past dueAt. */
+  isLate: boolean;
+  revisionsLeft: number;
+  deliveredAt: Date | null;
+  /** When a DELIVERED order completes by itself; null while a dispute is open. */
+  autoCompleteAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** Not yet delivered (nor finished) and past its due date. */
+const IS_LATE = `(o.due_at IS NOT NULL AND o.delivered_at IS NULL
+  AND o.status IN ('PENDING', 'IN_PROGRESS') AND o.due_at < now())`;
 
 /**
  * The select list that every order read shares, so they all map with `toOrderView`.
@@ -27,6 +38,9 @@ export interface OrderView {
  */
 const orderColumns = (viewer: string | null) => `o.id, o.buyer_id, o.seller_id,
   o.item_id, o.final_price_cents, o.status, o.created_at, o.updated_at, o.has_open_dispute,
+  o.process, o.due_at, o.revisions_left, o.delivered_at,
+  CASE WHEN o.has_open_dispute THEN NULL ELSE o.auto_complete_at END AS auto_complete_at,
+  ${IS_LATE} AS is_late,
   ${
     viewer === null
       ? '0'
@@ -48,6 +62,12 @@ interface OrderRow {
   status: OrderStatus;
   has_open_dispute: boolean;
   unread_count: number;
+  process: OrderProcess;
+  due_at: Date | null;
+  is_late: boolean;
+  revisions_left: number;
+  delivered_at: Date | null;
+  auto_complete_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -61,9 +81,38 @@ const toOrderView = (r: OrderRow): OrderView => ({
   status: r.status,
   hasOpenDispute: r.has_open_dispute,
   unreadCount: r.unread_count,
+  process: r.process,
+  dueAt: r.due_at,
+  isLate: r.is_late,
+  revisionsLeft: r.revisions_left,
+  deliveredAt: r.delivered_at,
+  autoCompleteAt: r.auto_complete_at,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+/** An order as `decide` (order-process.ts) weighs it. */
+export interface OrderForChange {
+  id: number;
+  buyerId: number;
+  sellerId: number;
+  process: OrderProcess;
+  status: OrderStatus;
+  revisionsLeft: number;
+  isLate: boolean;
+}
+
+interface OrderForChangeRow {
+  id: number;
+  buyer_id: number;
+  seller_id: number;
+  process: OrderProcess;
+  status: OrderStatus;
+  revisions_left: number;
+  is_late: boolean;
+}
+
+const dateOrNull = (value: string | null) => (value === null ? null : new Date(value));
 
 export type CreateOrderResult =
   | { ok: true; order: OrderView }
@@ -80,7 +129,16 @@ interface CreateRow {
   item_found: boolean;
   creator_id: number | null;
   order:
-    | (Omit<OrderRow, 'created_at' | 'updated_at'> & { created_at: string; updated_at: string })
+    | (Omit<
+        OrderRow,
+        'created_at' | 'updated_at' | 'due_at' | 'delivered_at' | 'auto_complete_at'
+      > & {
+        created_at: string;
+        updated_at: string;
+        due_at: string | null;
+        delivered_at: string | null;
+        auto_complete_at: string | null;
+      })
     | null;
 }
 
@@ -98,14 +156,25 @@ export class OrdersRepository {
     return rows.length ? toOrderView(rows[0]) : null;
   }
 
-  /** The order's status and parties: what a status change is decided on. */
-  async findStatus(
-    id: number,
-  ): Promise<Pick<Order, 'id' | 'status' | 'buyerId' | 'sellerId'> | null> {
-    return this.db.tx.getRepository(Order).findOne({
-      where: { id },
-      select: { id: true, status: true, buyerId: true, sellerId: true },
-    });
+  /** What a status change is decided on: the parties, the process, its status and facts. */
+  async findForChange(id: number): Promise<OrderForChange | null> {
+    const rows: OrderForChangeRow[] = await this.db.tx.query(
+      `SELECT o.id, o.buyer_id, o.seller_id, o.process, o.status, o.revisions_left,
+              ${IS_LATE} AS is_late
+       FROM orders o WHERE o.id = $1`,
+      [id],
+    );
+    if (!rows.length) return null;
+    const r = rows[0];
+    return {
+      id: r.id,
+      buyerId: r.buyer_id,
+      sellerId: r.seller_id,
+      process: r.process,
+      status: r.status,
+      revisionsLeft: r.revisions_left,
+      isLate: r.is_late,
+    };
   }
 
   /**
@@ -120,11 +189,14 @@ export class OrdersRepository {
   ): Promise<CreateOrderResult> {
     const rows: CreateRow[] = await this.db.tx.query(
       `WITH item AS (
-         SELECT id, creator_id, base_price_cents FROM items
-         WHERE id = $1 AND deleted_at IS NULL FOR KEY SHARE
+         SELECT id, creator_id, base_price_cents, process, delivery_days, revisions_included
+         FROM items WHERE id = $1 AND deleted_at IS NULL FOR KEY SHARE
        ), created AS (
-         INSERT INTO orders (buyer_id, seller_id, item_id, final_price_cents, status)
-         SELECT $2, creator_id, id, COALESCE($3::int, base_price_cents), 'PENDING' FROM item
+         INSERT INTO orders (buyer_id, seller_id, item_id, final_price_cents, status,
+                             process, due_at, revisions_left)
+         SELECT $2, creator_id, id, COALESCE($3::int, base_price_cents), 'PENDING',
+                process, now() + make_interval(days => delivery_days), revisions_included
+         FROM item
          WHERE creator_id <> $2 AND COALESCE($3::int, base_price_cents) IS NOT NULL
          RETURNING *
        ), history AS (
@@ -136,7 +208,9 @@ export class OrdersRepository {
               (SELECT base_price_cents FROM item) AS base_price_cents,
               (SELECT row_to_json(c) FROM (
                  SELECT id, buyer_id, seller_id, item_id, final_price_cents, status,
-                        false AS has_open_dispute, 0 AS unread_count, created_at, updated_at
+                        false AS has_open_dispute, 0 AS unread_count, process, due_at,
+                        false AS is_late, revisions_left, delivered_at, auto_complete_at,
+                        created_at, updated_at
                  FROM created
                ) c) AS "order"`,
       [itemId, buyerId, priceCents],
@@ -151,6 +225,9 @@ export class OrdersRepository {
         ...order,
         created_at: new Date(order.created_at),
         updated_at: new Date(order.updated_at),
+        due_at: dateOrNull(order.due_at),
+        delivered_at: dateOrNull(order.delivered_at),
+        auto_complete_at: dateOrNull(order.auto_complete_at),
       }),
     };
   }

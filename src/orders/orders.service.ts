@@ -60,12 +60,10 @@ export class OrdersService {
    * one status exactly one applies. The live event commits with it.
    */
   async changeStatus(user: AuthUser, orderId: number, to: OrderStatus): Promise<OrderResponse> {
-    const order = await this.orders.findStatus(orderId);
+    const order = await this.orders.findForChange(orderId);
     if (!order) throw orderNotFound(orderId);
     const from = order.status;
-    // Every order is DIRECT until orders carry their process.
-    const facts = { process: 'DIRECT', status: from, revisionsLeft: 0, isLate: false } as const;
-    const decision = decide(facts, to, 'status', actorOf(order, user));
+    const decision = decide(order, to, 'status', actorOf(order, user));
     if (!decision.allowed) throw OrderErrors[decision.code](decision.message);
     return this.uow.run(async () => {
       const changed = await this.orders.changeStatus(orderId, from, to, user.id);

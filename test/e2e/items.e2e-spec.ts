@@ -58,6 +58,11 @@ describe('items', () => {
         description: 'Two revisions.',
         basePrice: 150.07,
         itemType: 'SERVICE',
+        // The marketplace default process (DIRECT until an admin changes it), no due date,
+        // one revision.
+        process: 'DIRECT',
+        deliveryDays: null,
+        revisionsIncluded: 1,
         createdAt: expect.stringMatching(ISO),
         updatedAt: expect.stringMatching(ISO),
       });

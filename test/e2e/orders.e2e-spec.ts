@@ -68,6 +68,13 @@ describe('orders', () => {
         status: 'PENDING',
         hasOpenDispute: false,
         unreadCount: 0,
+        // Copied from a listing created with the defaults.
+        process: 'DIRECT',
+        dueAt: null,
+        isLate: false,
+        revisionsLeft: 1,
+        deliveredAt: null,
+        autoCompleteAt: null,
         createdAt: ISO,
         updatedAt: ISO,
       });

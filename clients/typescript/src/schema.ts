@@ -1255,6 +1255,21 @@ export interface components {
        * @enum {string}
        */
       itemType: 'SERVICE' | 'PRODUCT' | 'DIGITAL';
+      /**
+       * @description How orders of this listing run: DIRECT (the parties move the order themselves) or PROTECTED (delivery, revisions, acceptance by the buyer or by itself, cancellation by consent). Omitted: the marketplace default (GET /marketplace/settings). Orders copy it when they are placed.
+       * @enum {string}
+       */
+      process?: 'DIRECT' | 'PROTECTED';
+      /**
+       * @description Days from placement to the order's dueAt; null: no due date.
+       * @example 7
+       */
+      deliveryDays?: number | null;
+      /**
+       * @description Revision requests a buyer may make on a PROTECTED order (default 1).
+       * @example 1
+       */
+      revisionsIncluded?: number;
     };
     ItemResponse: {
       /** @example 5 */
@@ -1268,6 +1283,15 @@ export interface components {
       basePrice: number | null;
       /** @enum {string} */
       itemType: 'SERVICE' | 'PRODUCT' | 'DIGITAL';
+      /**
+       * @example DIRECT
+       * @enum {string}
+       */
+      process: 'DIRECT' | 'PROTECTED';
+      /** @example 7 */
+      deliveryDays: number | null;
+      /** @example 1 */
+      revisionsIncluded: number;
       /** @example 2026-11-23T10:15:00.000Z */
       createdAt: string;
       /** @example 2026-11-23T10:15:00.000Z */
@@ -1281,6 +1305,21 @@ export interface components {
       basePrice?: number | null;
       /** @enum {string} */
       itemType?: 'SERVICE' | 'PRODUCT' | 'DIGITAL';
+      /**
+       * @description Placed orders keep theirs.
+       * @enum {string}
+       */
+      process?: 'DIRECT' | 'PROTECTED';
+      /**
+       * @description Days from placement to the order's dueAt; null: no due date.
+       * @example 7
+       */
+      deliveryDays?: number | null;
+      /**
+       * @description Revision requests a buyer may make on a PROTECTED order (default 1).
+       * @example 1
+       */
+      revisionsIncluded?: number;
     };
     CreateVenueDto: {
       /** @example Sala Apolo */
@@ -1395,6 +1434,37 @@ export interface components {
        * @example 2
        */
       unreadCount: number;
+      /**
+       * @description Copied from the listing.
+       * @example DIRECT
+       * @enum {string}
+       */
+      process: 'DIRECT' | 'PROTECTED';
+      /**
+       * @description Placement plus the listing's deliveryDays; null when it has none.
+       * @example 2026-11-30T10:15:00.000Z
+       */
+      dueAt: string | null;
+      /**
+       * @description Not yet delivered (nor finished) and past dueAt.
+       * @example false
+       */
+      isLate: boolean;
+      /**
+       * @description Revision requests the buyer may still make (PROTECTED).
+       * @example 1
+       */
+      revisionsLeft: number;
+      /**
+       * @description The last delivery (PROTECTED); null before the first.
+       * @example null
+       */
+      deliveredAt: string | null;
+      /**
+       * @description When a DELIVERED order completes by itself (PROTECTED); null otherwise and while a dispute is open.
+       * @example null
+       */
+      autoCompleteAt: string | null;
       /** @example 2026-11-23T10:15:00.000Z */
       createdAt: string;
       /** @example 2026-11-23T10:15:00.000Z */

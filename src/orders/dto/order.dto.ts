@@ -3,7 +3,13 @@ import { IsIn, IsOptional } from 'class-validator';
 import { IsId } from '../../common/id-property';
 import { IsMoney } from '../../common/money-property';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
-import { ORDER_STATUSES, type OrderStatus, type PartyRole } from '../order-process';
+import {
+  ORDER_PROCESSES,
+  ORDER_STATUSES,
+  type OrderProcess,
+  type OrderStatus,
+  type PartyRole,
+} from '../order-process';
 
 const statusMessage = `status must be one of ${ORDER_STATUSES.join(', ')}`;
 
@@ -61,6 +67,41 @@ export class OrderResponse {
       'Messages from the other side the caller has not marked read (POST .../messages/read). In a live event, it is the count of the user who made the change.',
   })
   unreadCount!: number;
+  @ApiProperty({
+    enum: ORDER_PROCESSES,
+    example: 'DIRECT',
+    description: 'Copied from the listing.',
+  })
+  process!: OrderProcess;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '2026-11-30T10:15:00.000Z',
+    description: "Placement plus the listing's deliveryDays; null when it has none.",
+  })
+  dueAt!: string | null;
+  @ApiProperty({ example: false, description: 'Not yet delivered (nor finished) and past dueAt.' })
+  isLate!: boolean;
+  @ApiProperty({
+    example: 1,
+    description: 'Revision requests the buyer may still make (PROTECTED).',
+  })
+  revisionsLeft!: number;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'The last delivery (PROTECTED); null before the first.',
+  })
+  deliveredAt!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description:
+      'When a DELIVERED order completes by itself (PROTECTED); null otherwise and while a dispute is open.',
+  })
+  autoCompleteAt!: string | null;
   @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) createdAt!: string;
   @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) updatedAt!: string;
 }
