@@ -11,6 +11,7 @@ import { AuthModule } from './common/auth/auth.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import type { EnvironmentVariables } from './config/env.validation';
 import { logTransport, stdoutDestination } from './config/log-transport';
+import { DeliveriesModule } from './deliveries/deliveries.module';
 import { DisputesModule } from './disputes/disputes.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
@@ -77,6 +78,7 @@ export class AppModule {
         EventsModule,
         OrdersModule,
         MessagesModule,
+        DeliveriesModule,
         ReviewsModule,
         VenueReviewsModule,
         DisputesModule,

@@ -20,5 +20,6 @@ import { IdempotencyModule } from '../common/idempotency/idempotency.module';
   ],
   controllers: [OrdersController],
   providers: [OrdersService, OrdersRepository],
+  exports: [OrdersRepository],
 })
 export class OrdersModule {}

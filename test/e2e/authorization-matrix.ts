@@ -37,6 +37,10 @@ export interface Fixture {
   order(): Promise<number>;
   /** Another order of item(), moved by the seller to COMPLETED. */
   completedOrder(): Promise<number>;
+  /** The buyer's order of a PROTECTED listing of the seller, moved by the seller to IN_PROGRESS. */
+  protectedOrder(): Promise<number>;
+  /** protectedOrder(), delivered by the seller. */
+  deliveredOrder(): Promise<number>;
   /** The buyer's review of completedOrder(). */
   review(): Promise<number>;
   /** An OPEN dispute on order(), opened by the buyer. */
@@ -241,6 +245,22 @@ export const MATRIX: Record<string, MatrixRow> = {
   // Admins read order threads but do not post in them.
   'POST /orders/{orderId}/messages': write([401, 403, 201, 201, 403], async (f) =>
     send(`/orders/${await f.order()}/messages`, { content: 'Draft attached' }),
+  ),
+  // Deliveries and revision requests (PROTECTED orders): the seller delivers, the buyer sends
+  // a delivery back; both parties and admins read them.
+  'POST /orders/{orderId}/deliveries': write([401, 403, 403, 201, 403], async (f) =>
+    send(`/orders/${await f.protectedOrder()}/deliveries`, { message: 'Files attached' }),
+  ),
+  'GET /orders/{orderId}/deliveries': read(
+    [401, 403, 200, 200, 200],
+    async (f) => `/orders/${await f.deliveredOrder()}/deliveries`,
+  ),
+  'POST /orders/{orderId}/revision-requests': write([401, 403, 201, 403, 403], async (f) =>
+    send(`/orders/${await f.deliveredOrder()}/revision-requests`, { reason: 'Darker, please' }),
+  ),
+  'GET /orders/{orderId}/revision-requests': read(
+    [401, 403, 200, 200, 200],
+    async (f) => `/orders/${await f.deliveredOrder()}/revision-requests`,
   ),
   'POST /orders/{orderId}/messages/read': write(
     [401, 403, 200, 200, 403],

@@ -128,6 +128,17 @@ export function matrixFixtures(
       }
       return id;
     });
+    const protectedOrder = once(async () => {
+      const listing = await anItem(t, seller, { basePrice: 40, process: 'PROTECTED' });
+      const id = await created(buyer, '/orders', { itemId: listing.id });
+      await t.http.patch(`/orders/${id}/status?status=IN_PROGRESS`).set(seller.auth).expect(200);
+      return id;
+    });
+    const deliveredOrder = once(async () => {
+      const id = await protectedOrder();
+      await created(seller, `/orders/${id}/deliveries`, { message: 'First draft' });
+      return id;
+    });
     const venue = once(() => created(seller, '/venues', { name: 'Cellar', address: '2 Side St' }));
     return {
       users,
@@ -135,6 +146,8 @@ export function matrixFixtures(
       item,
       order,
       completedOrder,
+      protectedOrder,
+      deliveredOrder,
       review: once(async () =>
         created(buyer, '/reviews', { orderId: await completedOrder(), score: 4, comment: 'Good' }),
       ),

@@ -493,6 +493,48 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/orders/{orderId}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An order's deliveries, oldest first (its parties or an admin) */
+    get: operations['deliveries_listDeliveries'];
+    put?: never;
+    /**
+     * Deliver a PROTECTED order (its seller)
+     * @description IN_PROGRESS -> DELIVERED. deliveredAt is set, and autoCompleteAt: the order completes by itself after the marketplace autoCompleteAfter unless the buyer accepts it (PATCH status=COMPLETED) or asks for changes first. A DIRECT order, or one that is not IN_PROGRESS, is 409; the buyer is 403.
+     */
+    post: operations['deliveries_deliver'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/orders/{orderId}/revision-requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An order's revision requests, oldest first (its parties or an admin) */
+    get: operations['deliveries_listRevisionRequests'];
+    put?: never;
+    /**
+     * Ask for changes to a delivery (the buyer of a PROTECTED order)
+     * @description DELIVERED -> IN_PROGRESS while revisionsLeft > 0 (one is used; none left is 409 ORDER_REVISIONS_EXHAUSTED). autoCompleteAt is cleared until the next delivery. The seller is 403.
+     */
+    post: operations['deliveries_requestRevision'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/reviews': {
     parameters: {
       query?: never;
@@ -1522,6 +1564,40 @@ export interface components {
       lastReadMessageId: number;
       /** @example 0 */
       unreadCount: number;
+    };
+    CreateDeliveryDto: {
+      /**
+       * @description What is delivered. Trimmed; 1 to 5000 characters remain.
+       * @example Final files attached: cover in three sizes and the layered source.
+       */
+      message: string;
+    };
+    DeliveryResponse: {
+      /** @example 4 */
+      id: number;
+      /** @example 12 */
+      orderId: number;
+      /** @example Final files attached. */
+      message: string;
+      /** @example 2026-11-23T10:15:00.000Z */
+      createdAt: string;
+    };
+    CreateRevisionRequestDto: {
+      /**
+       * @description What should change. Trimmed; 1 to 5000 characters remain.
+       * @example Could the title be larger and the background darker?
+       */
+      reason: string;
+    };
+    RevisionRequestResponse: {
+      /** @example 2 */
+      id: number;
+      /** @example 12 */
+      orderId: number;
+      /** @example Could the title be larger? */
+      reason: string;
+      /** @example 2026-11-23T10:15:00.000Z */
+      createdAt: string;
     };
     CreateReviewDto: {
       /**
@@ -4927,6 +5003,414 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ReadMarkerResponse'];
+        };
+      };
+      /** @description Invalid input: a malformed id, a missing or invalid field, or an unknown field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, expired or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Authenticated, but not allowed to do this. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The resource does not exist. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request conflicts with the current state of the resource. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request body is not JSON (send Content-Type: application/json). */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The Idempotency-Key was used with another request. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A fault on the server; quote the requestId when reporting it. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not available right now (the database is unreachable, or the server is shutting down). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  deliveries_listDeliveries: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The X-Next-Cursor value of the previous page, passed back unchanged. */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Order id. */
+        orderId: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deliveries, oldest first. At most `limit` rows (default 50, max 200). */
+      200: {
+        headers: {
+          /** @description Present when more rows exist: pass it back as `?cursor=`. */
+          'X-Next-Cursor'?: string;
+          /** @description Present when more rows exist: `<url>; rel="next"`. */
+          Link?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeliveryResponse'][];
+        };
+      };
+      /** @description Invalid input: a malformed id, a missing or invalid field, or an unknown field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, expired or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Authenticated, but not allowed to do this. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The resource does not exist. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A fault on the server; quote the requestId when reporting it. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not available right now (the database is unreachable, or the server is shutting down). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  deliveries_deliver: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the same key and request within 24 h replays the first response (Idempotent-Replayed: true) without doing it again. Another request with the same key is 422; while the first is still running, 409. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @description Order id. */
+        orderId: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateDeliveryDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeliveryResponse'];
+        };
+      };
+      /** @description Invalid input: a malformed id, a missing or invalid field, or an unknown field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, expired or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Authenticated, but not allowed to do this. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The resource does not exist. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request conflicts with the current state of the resource. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request body is not JSON (send Content-Type: application/json). */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The Idempotency-Key was used with another request. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A fault on the server; quote the requestId when reporting it. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not available right now (the database is unreachable, or the server is shutting down). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  deliveries_listRevisionRequests: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The X-Next-Cursor value of the previous page, passed back unchanged. */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Order id. */
+        orderId: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Revision requests, oldest first. At most `limit` rows (default 50, max 200). */
+      200: {
+        headers: {
+          /** @description Present when more rows exist: pass it back as `?cursor=`. */
+          'X-Next-Cursor'?: string;
+          /** @description Present when more rows exist: `<url>; rel="next"`. */
+          Link?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RevisionRequestResponse'][];
+        };
+      };
+      /** @description Invalid input: a malformed id, a missing or invalid field, or an unknown field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, expired or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Authenticated, but not allowed to do this. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The resource does not exist. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A fault on the server; quote the requestId when reporting it. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not available right now (the database is unreachable, or the server is shutting down). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  deliveries_requestRevision: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the same key and request within 24 h replays the first response (Idempotent-Replayed: true) without doing it again. Another request with the same key is 422; while the first is still running, 409. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @description Order id. */
+        orderId: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateRevisionRequestDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RevisionRequestResponse'];
         };
       };
       /** @description Invalid input: a malformed id, a missing or invalid field, or an unknown field. */

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '../common/auth/roles';
+import { idsAfter } from '../common/pagination/cursor';
+import { Page } from '../common/pagination/page';
+import type { PageQueryDto } from '../common/pagination/page-query.dto';
+import { UnitOfWork } from '../database/transaction-host';
+import { LiveEventsWriter } from '../live/live-events.writer';
+import { actorOf, decide, type OrderStatus, type Via } from '../orders/order-process';
+import { OrderErrors, orderNotFound } from '../orders/order.errors';
+import { toOrderResponse } from '../orders/order.mapper';
+import { OrdersRepository } from '../orders/orders.repository';
+import type { DeliveryResponse, RevisionRequestResponse } from './dto/delivery.dto';
+import {
+  DeliveriesRepository,
+  type DeliveryRecord,
+  type RevisionRequestRecord,
+} from './deliveries.repository';
+
+const toDeliveryResponse = (d: DeliveryRecord): DeliveryResponse => ({
+  id: d.id,
+  orderId: d.orderId,
+  message: d.message,
+  createdAt: d.createdAt.toISOString(),
+});
+
+const toRevisionRequestResponse = (r: RevisionRequestRecord): RevisionRequestResponse => ({
+  id: r.id,
+  orderId: r.orderId,
+  reason: r.reason,
+  createdAt: r.createdAt.toISOString(),
+});
+
+const changedConcurrently = () =>
+  OrderErrors.ORDER_CHANGED_CONCURRENTLY(
+    'The order changed while this request was handled; reload it and try again.',
+  );
+
+/**
+ * Deliveries and revision requests of PROTECTED orders. Whether one is allowed is decided by
+ * the order's process (order-process.ts), as for every status change; the write is
+ * conditional on the status it was decided from, and the live event commits with it.
+ */
+@Injectable()
+export class DeliveriesService {
+  constructor(
+    private readonly deliveries: DeliveriesRepository,
+    private readonly orders: OrdersRepository,
+    private readonly live: LiveEventsWriter,
+    private readonly uow: UnitOfWork,
+  ) {}
+
+  async deliver(user: AuthUser, orderId: number, message: string): Promise<DeliveryResponse> {
+    await this.judge(user, orderId, 'DELIVERED', 'delivery');
+    return this.uow.run(async () => {
+      const delivery = await this.deliveries.deliver(orderId, user.id, message);
+      if (!delivery) throw changedConcurrently();
+      await this.announce(user, orderId);
+      return toDeliveryResponse(delivery);
+    });
+  }
+
+  async requestRevision(
+    user: AuthUser,
+    orderId: number,
+    reason: string,
+  ): Promise<RevisionRequestResponse> {
+    await this.judge(user, orderId, 'IN_PROGRESS', 'revision');
+    return this.uow.run(async () => {
+      const request = await this.deliveries.requestRevision(orderId, user.id, reason);
+      if (!request) throw changedConcurrently();
+      await this.announce(user, orderId);
+      return toRevisionRequestResponse(request);
+    });
+  }
+
+  async listDeliveries(orderId: number, query: PageQueryDto): Promise<Page<DeliveryResponse>> {
+    const rows = await this.deliveries.deliveries(orderId, idsAfter(query.cursor), query.limit + 1);
+    return Page.fromRows(rows, query.limit, toDeliveryResponse);
+  }
+
+  async listRevisionRequests(
+    orderId: number,
+    query: PageQueryDto,
+  ): Promise<Page<RevisionRequestResponse>> {
+    const rows = await this.deliveries.revisionRequests(
+      orderId,
+      idsAfter(query.cursor),
+      query.limit + 1,
+    );
+    return Page.fromRows(rows, query.limit, toRevisionRequestResponse);
+  }
+
+  private async judge(user: AuthUser, orderId: number, to: OrderStatus, via: Via) {
+    const order = await this.orders.findForChange(orderId);
+    if (!order) throw orderNotFound(orderId);
+    const decision = decide(order, to, via, actorOf(order, user));
+    if (!decision.allowed) throw OrderErrors[decision.code](decision.message);
+  }
+
+  /** The order's new state, to its parties' streams, as every status change is. */
+  private async announce(user: AuthUser, orderId: number) {
+    const view = await this.orders.findView(orderId, user.id);
+    if (!view) throw orderNotFound(orderId);
+    await this.live.record('order.status_changed', { orderId }, toOrderResponse(view));
+  }
+}
