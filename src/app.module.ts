@@ -11,6 +11,7 @@ import { AuthModule } from './common/auth/auth.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import type { EnvironmentVariables } from './config/env.validation';
 import { logTransport, stdoutDestination } from './config/log-transport';
+import { CancellationRequestsModule } from './cancellation-requests/cancellation-requests.module';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { DisputesModule } from './disputes/disputes.module';
 import { EventsModule } from './events/events.module';
@@ -79,6 +80,7 @@ export class AppModule {
         OrdersModule,
         MessagesModule,
         DeliveriesModule,
+        CancellationRequestsModule,
         ReviewsModule,
         VenueReviewsModule,
         DisputesModule,

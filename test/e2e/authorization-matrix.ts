@@ -41,6 +41,8 @@ export interface Fixture {
   protectedOrder(): Promise<number>;
   /** protectedOrder(), delivered by the seller. */
   deliveredOrder(): Promise<number>;
+  /** A PENDING cancellation request of protectedOrder(), made by the buyer. */
+  cancellationRequest(): Promise<{ orderId: number; id: number }>;
   /** The buyer's review of completedOrder(). */
   review(): Promise<number>;
   /** An OPEN dispute on order(), opened by the buyer. */
@@ -261,6 +263,28 @@ export const MATRIX: Record<string, MatrixRow> = {
   'GET /orders/{orderId}/revision-requests': read(
     [401, 403, 200, 200, 200],
     async (f) => `/orders/${await f.deliveredOrder()}/revision-requests`,
+  ),
+  // Cancellation by consent: either party asks, the other answers; admins read.
+  'POST /orders/{orderId}/cancellation-requests': write([401, 403, 201, 201, 403], async (f) =>
+    send(`/orders/${await f.protectedOrder()}/cancellation-requests`, { reason: 'Brief changed' }),
+  ),
+  'GET /orders/{orderId}/cancellation-requests': read(
+    [401, 403, 200, 200, 200],
+    async (f) => `/orders/${(await f.cancellationRequest()).orderId}/cancellation-requests`,
+  ),
+  'POST /orders/{orderId}/cancellation-requests/{requestId}/accept': write(
+    [401, 403, 403, 200, 403],
+    async (f) => {
+      const { orderId, id } = await f.cancellationRequest();
+      return send(`/orders/${orderId}/cancellation-requests/${id}/accept`, {});
+    },
+  ),
+  'POST /orders/{orderId}/cancellation-requests/{requestId}/decline': write(
+    [401, 403, 403, 200, 403],
+    async (f) => {
+      const { orderId, id } = await f.cancellationRequest();
+      return send(`/orders/${orderId}/cancellation-requests/${id}/decline`, {});
+    },
   ),
   'POST /orders/{orderId}/messages/read': write(
     [401, 403, 200, 200, 403],

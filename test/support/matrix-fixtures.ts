@@ -139,6 +139,13 @@ export function matrixFixtures(
       await created(seller, `/orders/${id}/deliveries`, { message: 'First draft' });
       return id;
     });
+    const cancellationRequest = once(async () => {
+      const orderId = await protectedOrder();
+      const id = await created(buyer, `/orders/${orderId}/cancellation-requests`, {
+        reason: 'Brief changed',
+      });
+      return { orderId, id };
+    });
     const venue = once(() => created(seller, '/venues', { name: 'Cellar', address: '2 Side St' }));
     return {
       users,
@@ -148,6 +155,7 @@ export function matrixFixtures(
       completedOrder,
       protectedOrder,
       deliveredOrder,
+      cancellationRequest,
       review: once(async () =>
         created(buyer, '/reviews', { orderId: await completedOrder(), score: 4, comment: 'Good' }),
       ),

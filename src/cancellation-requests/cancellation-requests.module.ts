@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessModule } from '../common/access/access.module';
+import { IdempotencyModule } from '../common/idempotency/idempotency.module';
+import { UnitOfWorkModule } from '../database/transaction-host';
+import { LiveEventsModule } from '../live/live-events.module';
+import { OrdersModule } from '../orders/orders.module';
+import { OrderCancellationRequest } from './cancellation-request.entity';
+import { CancellationRequestsController } from './cancellation-requests.controller';
+import { CancellationRequestsRepository } from './cancellation-requests.repository';
+import { CancellationRequestsService } from './cancellation-requests.service';
+
+/** Cancellation by consent of PROTECTED orders. */
+@Module({
+  imports: [
+    IdempotencyModule,
+    UnitOfWorkModule,
+    TypeOrmModule.forFeature([OrderCancellationRequest]),
+    LiveEventsModule,
+    AccessModule,
+    OrdersModule,
+  ],
+  controllers: [CancellationRequestsController],
+  providers: [CancellationRequestsService, CancellationRequestsRepository],
+  exports: [CancellationRequestsRepository],
+})
+export class CancellationRequestsModule {}
