@@ -7,12 +7,12 @@ import {
   type OperationObject,
   type SchemaObject,
 } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
-import { clientErrorHandler } from './common/errors/all-exceptions.filter';
+import { clientErrorHandler, toErrorBody } from './common/errors/all-exceptions.filter';
 import { errorResponseObject } from './common/errors/api-errors.decorator';
-import { errorCatalogue } from './common/errors/domain-error';
+import { CommonErrors, errorCatalogue } from './common/errors/domain-error';
 import { IDEMPOTENCY_KEY_HEADER } from './common/idempotency/idempotent.decorator';
 import { requestIdFor } from './common/request-id';
 import { logRequests } from './common/request-log';
@@ -36,6 +36,17 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   // Validated once per boot: by main.ts, which passes it, or here for tests and scripts.
   const env = options.env ?? validateEnv(process.env);
+  const headers = securityHeaders({
+    // Swagger UI runs inline scripts and styles; everything else is JSON.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
   const adapter = new FastifyAdapter({
     bodyLimit: env.BODY_LIMIT_BYTES,
     genReqId: (req: IncomingMessage) => requestIdFor(req),
@@ -43,6 +54,20 @@ export async function createApp(
     clientErrorHandler,
     // request.ip (rate limits, logs) reads X-Forwarded-For only from these peers (TRUST_PROXY).
     trustProxy: trustProxy(env),
+    // Errors Fastify meets before any route or hook runs (a malformed %-escape in the path):
+    // the one error body, with the request id and the security headers, like every answer.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const answer = toErrorBody(
+        error.code === 'FST_ERR_BAD_URL'
+          ? CommonErrors.BAD_REQUEST(
+              "The URL is not valid: a '%' in it must start an escape such as %20.",
+            )
+          : error,
+        request.id,
+      );
+      void reply.status(answer.statusCode).headers(headers).header('x-request-id', request.id);
+      void reply.send(answer);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ ...options, env }),
@@ -64,17 +89,6 @@ export async function createApp(
     (request, body: Buffer, done) =>
       body.length === 0 ? done(null, undefined) : parseJson(request, body.toString('utf8'), done),
   );
-  const headers = securityHeaders({
-    // Swagger UI runs inline scripts and styles; everything else is JSON.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-      },
-    },
-  });
   logRequests(fastify);
   // Set first thing, so every answer has them: errors, 404s and refusals included.
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {

@@ -19,8 +19,8 @@ async function main(): Promise<void> {
       `ready in ${Date.now() - started} ms\n`,
   );
 
-  // Graceful shutdown: stop taking requests, let those in flight finish, close the pool,
-  // then stop the embedded database.
+  // Graceful shutdown: stop taking requests and jobs, let those in flight finish, close the
+  // pools, then stop the embedded database.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

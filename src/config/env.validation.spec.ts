@@ -28,6 +28,7 @@ describe('validateEnv', () => {
       DB_STATEMENT_TIMEOUT_MS: 30_000,
       DB_LISTEN_CHECK_MS: 5_000,
       SSE_HEARTBEAT_MS: 15_000,
+      JOBS_POLL_SECONDS: 2,
       AUTH_CACHE_MS: 5_000,
       RATE_LIMIT_LOGIN_PER_ACCOUNT: 10,
       RATE_LIMIT_LOGIN_PER_IP: 60,
@@ -44,6 +45,14 @@ describe('validateEnv', () => {
 
   it.each(['abc', '70000', '-1', '80.5', ''])('refuses PORT=%p, naming PORT', (port) => {
     expect(() => validateEnv({ PORT: port })).toThrow(/PORT must/);
+  });
+
+  it('polls for jobs as often as every half second, not more', () => {
+    expect(validateEnv({ JOBS_POLL_SECONDS: '0.5' }).JOBS_POLL_SECONDS).toBe(0.5);
+    expect(validateEnv({ JOBS_POLL_SECONDS: ' 3 ' }).JOBS_POLL_SECONDS).toBe(3);
+    for (const bad of ['0.4', '0', '-1', 'abc', '1e3', '']) {
+      expect(() => validateEnv({ JOBS_POLL_SECONDS: bad })).toThrow(/JOBS_POLL_SECONDS must/);
+    }
   });
 
   it('waits for a query 5 s longer than the server lets it run, unless told otherwise', () => {

@@ -4,6 +4,7 @@ import {
   IsBooleanString,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -16,6 +17,8 @@ import {
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toDecimal = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
 
 export type RateLimitStoreKind = 'memory' | 'postgres';
 
@@ -226,6 +229,17 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters long' })
   METRICS_TOKEN?: string;
+
+  /**
+   * How often each queue's worker looks for due jobs, in seconds (pg-boss polls; 0.5 at least).
+   * A job runs at most this long after it is due, on an instance that is not busy.
+   */
+  @IsOptional()
+  @Transform(toDecimal)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.5)
+  @Max(600)
+  JOBS_POLL_SECONDS = 2;
 
   /** Signing secret of the Stripe webhook endpoint (whsec_...). Unset: webhooks answer 503. */
   @IsOptional()

@@ -87,6 +87,22 @@ describe('platform: health, docs, errors', () => {
     expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it.each(['/orders/%', '/orders/1/messages/%zz', '/items%'])(
+    'answers a malformed %%-escape in the path (%s) with 400 BAD_REQUEST, the error shape and the headers',
+    async (path) => {
+      const res = await t.http.get(path).set('X-Request-Id', 'bad-url-1').expect(400);
+      expect(res.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        code: 'BAD_REQUEST',
+        message: "The URL is not valid: a '%' in it must start an escape such as %20.",
+        requestId: 'bad-url-1',
+      });
+      expect(res.headers['x-request-id']).toBe('bad-url-1');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    },
+  );
+
   it('refuses an oversized body with 413 and the error shape', async () => {
     const res = await t.http
       .post('/users/register')

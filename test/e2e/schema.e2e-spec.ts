@@ -17,6 +17,12 @@ describe('migrations', () => {
   });
 
   const pendingChanges = async () => (await ds.driver.createSchemaBuilder().log()).upQueries;
+  const jobQueueTables = async () =>
+    (
+      await ds.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'pgboss'`,
+      )
+    )[0].n;
 
   it('agree with the entities: generating a migration now would yield nothing', async () => {
     expect(await pendingChanges()).toEqual([]);
@@ -25,13 +31,20 @@ describe('migrations', () => {
   it('revert cleanly down to an empty schema and apply again to the same result', async () => {
     const applied = await ds.query('SELECT count(*)::int AS n FROM migrations');
     expect(applied[0].n).toBeGreaterThan(0);
+    // The job queue's schema gets a table per queue at run time: one is there to drop.
+    const jobTables = await jobQueueTables();
+    expect(jobTables).toBeGreaterThan(0);
+    await ds.query(`SELECT pgboss.create_queue('schema-test', '{"policy": "standard"}')`);
+    expect(await jobQueueTables()).toBe(jobTables + 1);
     for (let i = 0; i < applied[0].n; i++) await ds.undoLastMigration({ transaction: 'each' });
     const tables: { table_name: string }[] = await ds.query(
       `SELECT table_name FROM information_schema.tables
        WHERE table_schema = 'public' AND table_name <> 'migrations'`,
     );
     expect(tables).toEqual([]);
+    expect(await ds.query(`SELECT nspname FROM pg_namespace WHERE nspname = 'pgboss'`)).toEqual([]);
     await ds.runMigrations({ transaction: 'each' });
     expect(await pendingChanges()).toEqual([]);
+    expect(await jobQueueTables()).toBe(jobTables);
   });
 });

@@ -1,34 +1,16 @@
-import { Injectable, Logger, Module, OnModuleDestroy } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { UnitOfWorkModule } from '../../database/transaction-host';
+import { JobsModule } from '../../jobs/jobs.module';
+import { ExpiredKeysPurge } from './expired-keys-purge';
 import { IdempotencyRepository } from './idempotency.repository';
-
-/** Deletes keys past their 24 hours, once an hour. */
-@Injectable()
-class ExpiredKeysPurge implements OnModuleDestroy {
-  private readonly logger = new Logger('Idempotency');
-  // Housekeeping only: expired keys are ignored by find() whether or not they were purged, so
-  // a purge that a restart skips costs some disk, never a wrong replay.
-  private readonly timer = setInterval(() => void this.purge(), 60 * 60 * 1000).unref();
-
-  constructor(private readonly keys: IdempotencyRepository) {}
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
-  }
-
-  private async purge() {
-    await this.keys
-      .purgeExpired()
-      .catch((err: unknown) => this.logger.warn({ err }, 'Could not purge idempotency keys'));
-  }
-}
 
 /**
  * What @Idempotent() routes need (the key store and the unit of work the interceptor opens):
- * imported by the feature modules that have one. The purge runs once per application.
+ * imported by the feature modules that have one. It also schedules the hourly purge of expired
+ * keys, a durable job that runs once per hour across all instances.
  */
 @Module({
-  imports: [UnitOfWorkModule],
+  imports: [UnitOfWorkModule, JobsModule],
   providers: [IdempotencyRepository, ExpiredKeysPurge],
   exports: [UnitOfWorkModule, IdempotencyRepository],
 })

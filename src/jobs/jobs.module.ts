@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { JobsService } from './jobs.service';
+
+/**
+ * Durable jobs (JobsService), imported by the features that send, schedule or work them. One
+ * instance per application, whichever modules import it.
+ */
+@Module({ providers: [JobsService], exports: [JobsService] })
+export class JobsModule {}
