@@ -9,6 +9,9 @@ import { AccountStatus } from '../src/common/auth/account-status';
 import type { AuthUser } from '../src/common/auth/roles';
 import type { EnvironmentVariables } from '../src/config/env.validation';
 import { DisputesRepository } from '../src/disputes/disputes.repository';
+import type { CancellationExpiryJob } from '../src/cancellation-requests/cancellation-expiry.job';
+import type { CancellationRequestsRepository } from '../src/cancellation-requests/cancellation-requests.repository';
+import type { AutoCompleteJob } from '../src/deliveries/auto-complete.job';
 import { DisputesService } from '../src/disputes/disputes.service';
 import { LiveEventsRepository } from '../src/live/live-events.repository';
 import { LiveEventsWriter } from '../src/live/live-events.writer';
@@ -182,6 +185,14 @@ export const serviceSql = {
         writer,
         uow,
         access(),
+        // The queue reads disputes only; the order and timer collaborators of a resolve are
+        // never reached here.
+        ...([null, null, null, null] as unknown as [
+          OrdersRepository,
+          AutoCompleteJob,
+          CancellationExpiryJob,
+          CancellationRequestsRepository,
+        ]),
       ).openQueue({ limit: 50 }),
     ),
 };

@@ -5,6 +5,8 @@ import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 import { UnitOfWorkModule } from '../database/transaction-host';
 import { LiveEventsModule } from '../live/live-events.module';
 import { OrdersModule } from '../orders/orders.module';
+import { JobsModule } from '../jobs/jobs.module';
+import { CancellationExpiryJob } from './cancellation-expiry.job';
 import { OrderCancellationRequest } from './cancellation-request.entity';
 import { CancellationRequestsController } from './cancellation-requests.controller';
 import { CancellationRequestsRepository } from './cancellation-requests.repository';
@@ -19,9 +21,10 @@ import { CancellationRequestsService } from './cancellation-requests.service';
     LiveEventsModule,
     AccessModule,
     OrdersModule,
+    JobsModule,
   ],
   controllers: [CancellationRequestsController],
-  providers: [CancellationRequestsService, CancellationRequestsRepository],
-  exports: [CancellationRequestsRepository],
+  providers: [CancellationRequestsService, CancellationRequestsRepository, CancellationExpiryJob],
+  exports: [CancellationRequestsRepository, CancellationExpiryJob],
 })
 export class CancellationRequestsModule {}

@@ -68,6 +68,33 @@ export class CancellationRequestsRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * Expires a request still PENDING once its respondBy has passed and no dispute stops the
+   * order's clock; null otherwise.
+   */
+  async expireIfDue(id: number): Promise<CancellationRequestRecord | null> {
+    const rows: CancellationRequestRecord[] = await this.db.tx.query(
+      `WITH expired AS (
+         UPDATE order_cancellation_requests SET status = 'EXPIRED', resolved_at = now()
+         WHERE id = $1 AND status = 'PENDING' AND respond_by <= now()
+           AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = order_id AND o.has_open_dispute)
+         RETURNING *
+       )
+       SELECT ${COLUMNS} FROM expired`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The order's PENDING request, if any: its expiry is sent again when a dispute closes. */
+  async pending(orderId: number): Promise<CancellationRequestRecord | null> {
+    const rows: CancellationRequestRecord[] = await this.db.tx.query(
+      `SELECT ${COLUMNS} FROM order_cancellation_requests WHERE order_id = $1 AND status = 'PENDING'`,
+      [orderId],
+    );
+    return rows[0] ?? null;
+  }
+
   /** The order's requests, oldest first, after the keyset cursor `afterId`. */
   list(orderId: number, afterId: number, limit: number): Promise<CancellationRequestRecord[]> {
     return this.db.tx.query(

@@ -10,6 +10,7 @@ import { OrderErrors, orderNotFound } from '../orders/order.errors';
 import { toOrderResponse } from '../orders/order.mapper';
 import { OrdersRepository, type OrderForChange } from '../orders/orders.repository';
 import { CancellationErrors } from './cancellation-request.errors';
+import { CancellationExpiryJob } from './cancellation-expiry.job';
 import {
   CancellationRequestsRepository,
   type CancellationRequestRecord,
@@ -44,6 +45,7 @@ export class CancellationRequestsService {
     private readonly orders: OrdersRepository,
     private readonly live: LiveEventsWriter,
     private readonly uow: UnitOfWork,
+    private readonly expiry: CancellationExpiryJob,
   ) {}
 
   async create(
@@ -52,13 +54,16 @@ export class CancellationRequestsService {
     reason: string,
   ): Promise<CancellationRequestResponse> {
     this.judge(user, await this.order(orderId));
-    const created = await this.requests.create(orderId, user.id, reason);
-    if (!created) {
-      throw CancellationErrors.CANCELLATION_REQUEST_ALREADY_PENDING(
-        'This order already has a PENDING cancellation request: answer it, or wait until it is answered or expires.',
-      );
-    }
-    return toResponse(created);
+    return this.uow.run(async () => {
+      const created = await this.requests.create(orderId, user.id, reason);
+      if (!created) {
+        throw CancellationErrors.CANCELLATION_REQUEST_ALREADY_PENDING(
+          'This order already has a PENDING cancellation request: answer it, or wait until it is answered or expires.',
+        );
+      }
+      await this.expiry.schedule(created.id, created.respondBy);
+      return toResponse(created);
+    });
   }
 
   /** The other party agrees: the request is ACCEPTED and the order CANCELLED, together. */

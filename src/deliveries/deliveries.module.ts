@@ -5,6 +5,8 @@ import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 import { UnitOfWorkModule } from '../database/transaction-host';
 import { LiveEventsModule } from '../live/live-events.module';
 import { OrdersModule } from '../orders/orders.module';
+import { JobsModule } from '../jobs/jobs.module';
+import { AutoCompleteJob } from './auto-complete.job';
 import { DeliveriesController } from './deliveries.controller';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveriesService } from './deliveries.service';
@@ -20,8 +22,10 @@ import { OrderRevisionRequest } from './order-revision-request.entity';
     LiveEventsModule,
     AccessModule,
     OrdersModule,
+    JobsModule,
   ],
   controllers: [DeliveriesController],
-  providers: [DeliveriesService, DeliveriesRepository],
+  providers: [DeliveriesService, DeliveriesRepository, AutoCompleteJob],
+  exports: [AutoCompleteJob],
 })
 export class DeliveriesModule {}

@@ -8,7 +8,8 @@ import { LiveEventsWriter } from '../live/live-events.writer';
 import { actorOf, decide, type OrderStatus, type Via } from '../orders/order-process';
 import { OrderErrors, orderNotFound } from '../orders/order.errors';
 import { toOrderResponse } from '../orders/order.mapper';
-import { OrdersRepository } from '../orders/orders.repository';
+import { OrdersRepository, type OrderView } from '../orders/orders.repository';
+import { AutoCompleteJob } from './auto-complete.job';
 import type { DeliveryResponse, RevisionRequestResponse } from './dto/delivery.dto';
 import {
   DeliveriesRepository,
@@ -47,6 +48,7 @@ export class DeliveriesService {
     private readonly orders: OrdersRepository,
     private readonly live: LiveEventsWriter,
     private readonly uow: UnitOfWork,
+    private readonly autoComplete: AutoCompleteJob,
   ) {}
 
   async deliver(user: AuthUser, orderId: number, message: string): Promise<DeliveryResponse> {
@@ -54,7 +56,8 @@ export class DeliveriesService {
     return this.uow.run(async () => {
       const delivery = await this.deliveries.deliver(orderId, user.id, message);
       if (!delivery) throw changedConcurrently();
-      await this.announce(user, orderId);
+      const order = await this.announce(user, orderId);
+      if (order.autoCompleteAt) await this.autoComplete.schedule(orderId, order.autoCompleteAt);
       return toDeliveryResponse(delivery);
     });
   }
@@ -98,9 +101,10 @@ export class DeliveriesService {
   }
 
   /** The order's new state, to its parties' streams, as every status change is. */
-  private async announce(user: AuthUser, orderId: number) {
+  private async announce(user: AuthUser, orderId: number): Promise<OrderView> {
     const view = await this.orders.findView(orderId, user.id);
     if (!view) throw orderNotFound(orderId);
     await this.live.record('order.status_changed', { orderId }, toOrderResponse(view));
+    return view;
   }
 }

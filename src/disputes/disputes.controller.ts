@@ -127,15 +127,19 @@ export class DisputesController {
     description:
       'Sets status CLOSED, the resolution and closedAt. A second resolve is 409. A refundAmount ' +
       "is recorded against the order's payment in the same transaction; if it cannot be " +
-      '(no payment, or more than is left to refund) the request is 400 and the dispute stays OPEN.',
+      '(no payment, or more than is left to refund) the request is 400 and the dispute stays OPEN. ' +
+      'orderOutcome moves the order to COMPLETED or CANCELLED in the same transaction. The ' +
+      "order's timers (auto-completion, a cancellation request's expiry), stopped while the " +
+      'dispute was OPEN, resume with the time they had left.',
   })
   @ApiOkResponse({ type: DisputeResponse })
   @ApiErrors(400, 401, 403, 404, 409)
   resolve(
+    @CurrentUser() user: AuthUser,
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: ResolveDisputeDto,
   ): Promise<DisputeResponse> {
-    return this.disputes.resolve(id, dto);
+    return this.disputes.resolve(user, id, dto);
   }
 
   @Patch(':id/close')
@@ -148,9 +152,10 @@ export class DisputesController {
   @ApiOkResponse({ type: DisputeResponse })
   @ApiErrors(400, 401, 403, 404, 409)
   close(
+    @CurrentUser() user: AuthUser,
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: ResolveDisputeDto,
   ): Promise<DisputeResponse> {
-    return this.disputes.resolve(id, dto);
+    return this.disputes.resolve(user, id, dto);
   }
 }

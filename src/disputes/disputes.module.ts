@@ -11,6 +11,9 @@ import { DisputesRepository } from './disputes.repository';
 import { DisputesService } from './disputes.service';
 import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
 import { IdempotencyModule } from '../common/idempotency/idempotency.module';
+import { CancellationRequestsModule } from '../cancellation-requests/cancellation-requests.module';
+import { DeliveriesModule } from '../deliveries/deliveries.module';
+import { OrdersModule } from '../orders/orders.module';
 
 @Module({
   imports: [
@@ -21,6 +24,9 @@ import { IdempotencyModule } from '../common/idempotency/idempotency.module';
     AccessModule,
     LiveEventsModule,
     RateLimitModule,
+    OrdersModule,
+    DeliveriesModule,
+    CancellationRequestsModule,
   ],
   controllers: [DisputesController],
   providers: [DisputesService, DisputesRepository],

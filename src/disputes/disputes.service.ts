@@ -17,8 +17,16 @@ import type {
   DisputeMessageResponse,
   DisputeResponse,
   DisputeWithMessagesResponse,
+  DisputeOrderOutcome,
   ResolveDisputeDto,
 } from './dto/dispute.dto';
+import { CancellationExpiryJob } from '../cancellation-requests/cancellation-expiry.job';
+import { CancellationRequestsRepository } from '../cancellation-requests/cancellation-requests.repository';
+import { AutoCompleteJob } from '../deliveries/auto-complete.job';
+import { actorOf, decide } from '../orders/order-process';
+import { OrderErrors, orderNotFound } from '../orders/order.errors';
+import { toOrderResponse } from '../orders/order.mapper';
+import { OrdersRepository } from '../orders/orders.repository';
 
 @Injectable()
 export class DisputesService {
@@ -28,6 +36,10 @@ export class DisputesService {
     private readonly live: LiveEventsWriter,
     private readonly uow: UnitOfWork,
     private readonly access: AccessService,
+    private readonly orders: OrdersRepository,
+    private readonly autoComplete: AutoCompleteJob,
+    private readonly cancellationExpiry: CancellationExpiryJob,
+    private readonly cancellations: CancellationRequestsRepository,
   ) {}
 
   /**
@@ -107,7 +119,11 @@ export class DisputesService {
    * 409). A refund is recorded in the same transaction, and anything wrong with it rolls the
    * close back.
    */
-  async resolve(disputeId: number, dto: ResolveDisputeDto): Promise<DisputeResponse> {
+  async resolve(
+    user: AuthUser,
+    disputeId: number,
+    dto: ResolveDisputeDto,
+  ): Promise<DisputeResponse> {
     return this.uow.run(async () => {
       const closed = await this.disputes.resolve(disputeId, dto.resolution);
       if (!closed.ok) {
@@ -117,11 +133,44 @@ export class DisputesService {
       }
       // null, like an omitted refundAmount, means no refund (the DTO lets both through).
       if (dto.refundAmount != null) await this.refund(closed.dispute, toCents(dto.refundAmount));
+      const orderId = closed.dispute.orderId;
+      if (dto.orderOutcome) await this.applyOutcome(user, orderId, dto.orderOutcome);
+      await this.resumeTimers(orderId);
       const resolved = toDisputeResponse(closed.dispute);
       const ref = { orderId: resolved.orderId, disputeId: resolved.id };
       await this.live.record('dispute.resolved', ref, resolved);
       return resolved;
     });
+  }
+
+  /** The order's outcome, decided by the admin who resolves: the process judges it as theirs. */
+  private async applyOutcome(user: AuthUser, orderId: number, to: DisputeOrderOutcome) {
+    const order = await this.orders.findForChange(orderId);
+    if (!order) throw orderNotFound(orderId);
+    const decision = decide(order, to, 'status', actorOf(order, user));
+    if (!decision.allowed) throw OrderErrors[decision.code](decision.message);
+    const changed = await this.orders.changeStatus(orderId, order.status, to, user.id);
+    if (!changed) {
+      throw OrderErrors.ORDER_CHANGED_CONCURRENTLY(
+        'The order changed while this request was handled; reload it and try again.',
+      );
+    }
+    await this.live.record('order.status_changed', { orderId }, toOrderResponse(changed));
+  }
+
+  /**
+   * With no dispute left OPEN, the order's clock runs again: the trigger has moved its
+   * deadlines on by the pause, and their timers are sent for the new times (the ones sent
+   * before do nothing when they come: they are no longer due).
+   */
+  private async resumeTimers(orderId: number) {
+    const order = await this.orders.findView(orderId);
+    if (!order || order.hasOpenDispute) return;
+    if (order.status === 'DELIVERED' && order.autoCompleteAt) {
+      await this.autoComplete.schedule(orderId, order.autoCompleteAt);
+    }
+    const pending = await this.cancellations.pending(orderId);
+    if (pending) await this.cancellationExpiry.schedule(pending.id, pending.respondBy);
   }
 
   /** A refusal throws, which rolls the resolve back. */

@@ -54,6 +54,10 @@ export interface Process {
   steps: readonly Step[];
 }
 
+/** Why the platform changed an order by itself, as its status history says. */
+export const PLATFORM_REASONS = ['AUTO_COMPLETED', 'CANCELLATION_EXPIRED'] as const;
+export type PlatformReason = (typeof PLATFORM_REASONS)[number];
+
 /** COMPLETED and CANCELLED end the lifecycle for the parties; an admin can still move them. */
 export const FINAL_STATUSES: readonly OrderStatus[] = ['COMPLETED', 'CANCELLED'];
 

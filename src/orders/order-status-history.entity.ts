@@ -9,13 +9,17 @@ import {
 } from 'typeorm';
 import { User } from '../users/user.entity';
 import { Order } from './order.entity';
-import type { OrderStatus } from './order-process';
+import type { OrderStatus, PlatformReason } from './order-process';
 
 /** One row per status an order has had, written in the same statement as the change. */
 @Entity('order_status_history')
 @Check(
   'order_status_history_status_known',
   `status IN ('PENDING', 'IN_PROGRESS', 'DELIVERED', 'COMPLETED', 'CANCELLED')`,
+)
+@Check(
+  'order_status_history_by_someone_or_a_reason',
+  'changed_by_user_id IS NOT NULL OR reason IS NOT NULL',
 )
 @Index('order_status_history_order_id_id_idx', ['orderId', 'id'])
 @Index('order_status_history_changed_by_user_id_idx', ['changedByUserId'])
@@ -33,8 +37,13 @@ export class OrderStatusHistory {
   @Column({ type: 'varchar', length: 20 })
   status!: OrderStatus;
 
-  @Column({ type: 'integer' })
-  changedByUserId!: number;
+  /** Null when the platform made the change by itself; `reason` then says why. */
+  @Column({ type: 'integer', nullable: true })
+  changedByUserId!: number | null;
+
+  /** Why the platform made the change (PLATFORM_REASONS); null for a person's change. */
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  reason!: PlatformReason | null;
 
   @ManyToOne(() => User, { onDelete: 'RESTRICT' })
   @JoinColumn({

@@ -85,6 +85,10 @@ export class Order {
   @Column({ type: 'timestamptz', nullable: true })
   autoCompleteAt!: Date | null;
 
+  /** Since when an open dispute has stopped the order's timers (TimersPause); null: running. */
+  @Column({ type: 'timestamptz', nullable: true })
+  timersPausedAt!: Date | null;
+
   /**
    * Messages from others newer than each party's read marker, and whether a dispute is open:
    * kept by triggers in the transaction of the write that changes them (OrderCounters), so

@@ -1,7 +1,7 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import type { OrderProcess, OrderStatus } from './order-process';
+import type { OrderProcess, OrderStatus, PlatformReason } from './order-process';
 
 /** An order as the API shows it, read in one query with its open-dispute flag. */
 export interface OrderView {
@@ -121,7 +121,8 @@ export type CreateOrderResult =
 export interface OrderHistoryEntry {
   id: number;
   status: OrderStatus;
-  changedByUserId: number;
+  changedByUserId: number | null;
+  reason: PlatformReason | null;
   changedAt: Date;
 }
 
@@ -291,14 +292,46 @@ export class OrdersRepository {
   }
 
   /** Status changes oldest first, after the history row `afterId`. */
+  /**
+   * A change the platform makes by itself (a timer): from `from` to `to` only while the order
+   * is still `from` and `stillDue` holds, checked in the same statement, so a stale timer moves
+   * nothing; the history row has no user and says why. Null when nothing changed.
+   */
+  async changeByPlatform(
+    orderId: number,
+    from: OrderStatus,
+    to: OrderStatus,
+    reason: PlatformReason,
+    stillDue: 'autoCompleteDue' | 'always',
+  ): Promise<OrderView | null> {
+    const due =
+      stillDue === 'autoCompleteDue'
+        ? 'AND NOT has_open_dispute AND auto_complete_at IS NOT NULL AND auto_complete_at <= now()'
+        : '';
+    const rows: OrderRow[] = await this.db.tx.query(
+      `WITH changed AS (
+         UPDATE orders SET status = $3, auto_complete_at = NULL, updated_at = now()
+         WHERE id = $1 AND status = $2 ${due}
+         RETURNING *
+       ), history AS (
+         INSERT INTO order_status_history (order_id, status, changed_by_user_id, reason, changed_at)
+         SELECT id, status, NULL, $4, updated_at FROM changed
+       )
+       SELECT ${orderColumns(null)} FROM changed o`,
+      [orderId, from, to, reason],
+    );
+    return rows.length ? toOrderView(rows[0]) : null;
+  }
+
   async history(orderId: number, afterId: number, limit: number): Promise<OrderHistoryEntry[]> {
     const rows: {
       id: number;
       status: OrderStatus;
-      changed_by_user_id: number;
+      changed_by_user_id: number | null;
+      reason: PlatformReason | null;
       changed_at: Date;
     }[] = await this.db.tx.query(
-      `SELECT id, status, changed_by_user_id, changed_at FROM order_status_history
+      `SELECT id, status, changed_by_user_id, reason, changed_at FROM order_status_history
            WHERE order_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
       [orderId, afterId, limit],
     );
@@ -306,6 +339,7 @@ export class OrdersRepository {
       id: r.id,
       status: r.status,
       changedByUserId: r.changed_by_user_id,
+      reason: r.reason,
       changedAt: r.changed_at,
     }));
   }

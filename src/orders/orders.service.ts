@@ -83,6 +83,7 @@ export class OrdersService {
     return Page.fromRows(rows, query.limit, (r) => ({
       status: r.status,
       changedByUserId: r.changedByUserId,
+      reason: r.reason,
       changedAt: r.changedAt.toISOString(),
     }));
   }

@@ -7,7 +7,12 @@ type Status = 'PENDING' | 'IN_PROGRESS' | 'COMPLETED' | 'CANCELLED';
 type Role = 'buyer' | 'seller';
 /** The fields these tests read; the full shape is asserted with toEqual. */
 type Order = { id: number; status: Status; finalPrice: number; createdAt: string };
-type HistoryRow = { status: Status; changedByUserId: number; changedAt: string };
+type HistoryRow = {
+  status: Status;
+  changedByUserId: number | null;
+  reason: string | null;
+  changedAt: string;
+};
 
 const STATUSES: Status[] = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED'];
 const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -218,7 +223,7 @@ describe('orders', () => {
       const after = await historyOf(o.id);
       expect(after).toEqual([
         ...before,
-        { status: to, changedByUserId: party(role).id, changedAt: ISO },
+        { status: to, changedByUserId: party(role).id, reason: null, changedAt: ISO },
       ]);
     });
 
@@ -260,7 +265,12 @@ describe('orders', () => {
         const res = await move(o.id, to, admin).expect(200);
         expect(res.body).toMatchObject({ id: o.id, status: to, buyerId: buyer.id });
         const last = (await historyOf(o.id, admin)).at(-1);
-        expect(last).toEqual({ status: to, changedByUserId: admin.id, changedAt: ISO });
+        expect(last).toEqual({
+          status: to,
+          changedByUserId: admin.id,
+          reason: null,
+          changedAt: ISO,
+        });
       },
     );
 
@@ -285,9 +295,9 @@ describe('orders', () => {
       await move(o.id, 'COMPLETED', buyer).expect(200);
       const history = await historyOf(o.id);
       expect(history).toEqual([
-        { status: 'PENDING', changedByUserId: buyer.id, changedAt: o.createdAt },
-        { status: 'IN_PROGRESS', changedByUserId: seller.id, changedAt: ISO },
-        { status: 'COMPLETED', changedByUserId: buyer.id, changedAt: ISO },
+        { status: 'PENDING', changedByUserId: buyer.id, reason: null, changedAt: o.createdAt },
+        { status: 'IN_PROGRESS', changedByUserId: seller.id, reason: null, changedAt: ISO },
+        { status: 'COMPLETED', changedByUserId: buyer.id, reason: null, changedAt: ISO },
       ]);
       const times = history.map((h) => h.changedAt);
       expect([...times].sort()).toEqual(times);

@@ -24,10 +24,10 @@ import {
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 
 /**
- * Ids, times, ages, tokens and request ids differ between two fixtures (an age in seconds
- * ticks over between two requests); the rest must not.
+ * Ids, times (…At, …By, …Date, …Since), ages, tokens and request ids differ between two
+ * fixtures (an age in seconds ticks over between two requests); the rest must not.
  */
-const VOLATILE_KEY = /^(id|requestId|token|url)$|Id$|At$|Date$|Since$|Seconds$/;
+const VOLATILE_KEY = /^(id|requestId|token|url)$|Id$|At$|By$|Date$|Since$|Seconds$/;
 function comparable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(comparable);
   if (value === null || typeof value !== 'object') return value;

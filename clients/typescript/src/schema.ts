@@ -535,6 +535,67 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/orders/{orderId}/cancellation-requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An order's cancellation requests, oldest first (its parties or an admin) */
+    get: operations['cancellationRequests_list'];
+    put?: never;
+    /**
+     * Ask to cancel a PROTECTED order once work has started (its buyer or its seller)
+     * @description For an IN_PROGRESS or DELIVERED PROTECTED order. The other party accepts or declines it by respondBy; unanswered, it expires and the order is CANCELLED. One PENDING request per order (another is 409). A PENDING order is cancelled with PATCH status, as is a DIRECT one (409 here, naming that route).
+     */
+    post: operations['cancellationRequests_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/orders/{orderId}/cancellation-requests/{requestId}/accept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Accept a cancellation request (the other party): the order is CANCELLED
+     * @description The one who asked is 403. A request already answered or expired is 409; of an accept and a decline at once, one wins.
+     */
+    post: operations['cancellationRequests_accept'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/orders/{orderId}/cancellation-requests/{requestId}/decline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Decline a cancellation request (the other party): the order goes on
+     * @description The one who asked is 403. A request already answered or expired is 409.
+     */
+    post: operations['cancellationRequests_decline'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/reviews': {
     parameters: {
       query?: never;
@@ -806,7 +867,7 @@ export interface paths {
     head?: never;
     /**
      * Resolve and close a dispute (ADMIN)
-     * @description Sets status CLOSED, the resolution and closedAt. A second resolve is 409. A refundAmount is recorded against the order's payment in the same transaction; if it cannot be (no payment, or more than is left to refund) the request is 400 and the dispute stays OPEN.
+     * @description Sets status CLOSED, the resolution and closedAt. A second resolve is 409. A refundAmount is recorded against the order's payment in the same transaction; if it cannot be (no payment, or more than is left to refund) the request is 400 and the dispute stays OPEN. orderOutcome moves the order to COMPLETED or CANCELLED in the same transaction. The order's timers (auto-completion, a cancellation request's expiry), stopped while the dispute was OPEN, resume with the time they had left.
      */
     patch: operations['disputes_resolve'];
     trace?: never;
@@ -980,6 +1041,10 @@ export interface components {
      *     | `BAD_REQUEST` | 400 | The request cannot be read or is not allowed as sent. |
      *     | `BODY_REQUIRED` | 400 | The route needs a JSON body and got none. |
      *     | `BODY_TOO_LARGE` | 413 | The body is larger than BODY_LIMIT_BYTES. |
+     *     | `CANCELLATION_REQUEST_ALREADY_PENDING` | 409 | The order already has a PENDING cancellation request; answer or wait for it. |
+     *     | `CANCELLATION_REQUEST_NOT_FOUND` | 404 | The order has no cancellation request with that id. |
+     *     | `CANCELLATION_REQUEST_NOT_PENDING` | 409 | The cancellation request was already accepted, declined or expired. |
+     *     | `CANCELLATION_REQUEST_OWN` | 403 | The other party answers a cancellation request, not the one who made it. |
      *     | `CANNOT_DEACTIVATE_SELF` | 409 | An admin cannot deactivate their own account. |
      *     | `CONFLICT` | 409 | The request conflicts with the current state. |
      *     | `CURRENT_PASSWORD_WRONG` | 403 | currentPassword is not the account's password; the password was not changed. |
@@ -1077,6 +1142,10 @@ export interface components {
         | 'BAD_REQUEST'
         | 'BODY_REQUIRED'
         | 'BODY_TOO_LARGE'
+        | 'CANCELLATION_REQUEST_ALREADY_PENDING'
+        | 'CANCELLATION_REQUEST_NOT_FOUND'
+        | 'CANCELLATION_REQUEST_NOT_PENDING'
+        | 'CANCELLATION_REQUEST_OWN'
         | 'CANNOT_DEACTIVATE_SELF'
         | 'CONFLICT'
         | 'CURRENT_PASSWORD_WRONG'
@@ -1530,8 +1599,17 @@ export interface components {
        * @enum {string}
        */
       status: 'PENDING' | 'IN_PROGRESS' | 'DELIVERED' | 'COMPLETED' | 'CANCELLED';
-      /** @example 3 */
-      changedByUserId: number;
+      /**
+       * @description Who made the change; null when the platform made it by itself (see reason).
+       * @example 3
+       */
+      changedByUserId: number | null;
+      /**
+       * @description Why the platform made the change; null for a person's change.
+       * @example null
+       * @enum {string|null}
+       */
+      reason: 'AUTO_COMPLETED' | 'CANCELLATION_EXPIRED' | null;
       /** @example 2026-11-23T10:15:00.000Z */
       changedAt: string;
     };
@@ -1598,6 +1676,37 @@ export interface components {
       reason: string;
       /** @example 2026-11-23T10:15:00.000Z */
       createdAt: string;
+    };
+    CreateCancellationRequestDto: {
+      /**
+       * @description Why. Trimmed; 1 to 5000 characters remain.
+       * @example The brief changed; we no longer need the cover.
+       */
+      reason: string;
+    };
+    CancellationRequestResponse: {
+      /** @example 3 */
+      id: number;
+      /** @example 12 */
+      orderId: number;
+      /** @example 7 */
+      requestedByUserId: number;
+      /** @example The brief changed. */
+      reason: string;
+      /**
+       * @example PENDING
+       * @enum {string}
+       */
+      status: 'PENDING' | 'ACCEPTED' | 'DECLINED' | 'EXPIRED';
+      /**
+       * @description When an unanswered request expires, which cancels the order: createdAt plus the marketplace cancellationWindow in force when it was made.
+       * @example 2026-11-25T10:15:00.000Z
+       */
+      respondBy: string;
+      /** @example 2026-11-23T10:15:00.000Z */
+      createdAt: string;
+      /** @example null */
+      resolvedAt: string | null;
     };
     CreateReviewDto: {
       /**
@@ -1796,6 +1905,11 @@ export interface components {
        * @example 75
        */
       refundAmount?: number | null;
+      /**
+       * @description Moves the order to COMPLETED or CANCELLED in the same transaction as the close, as an admin's status change; omitted: the order stays as it is. An order already in that status, or whose process has no such status, is 409 and the dispute stays OPEN.
+       * @enum {string}
+       */
+      orderOutcome?: 'COMPLETED' | 'CANCELLED';
     };
     PaymentSettingsResponse: {
       /** @example 10 */
@@ -5411,6 +5525,444 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RevisionRequestResponse'];
+        };
+      };
+      /** @description Invalid input: a malformed id, a missing or invalid field, or an unknown field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, expired or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Authenticated, but not allowed to do this. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The resource does not exist. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request conflicts with the current state of the resource. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request body is not JSON (send Content-Type: application/json). */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The Idempotency-Key was used with another request. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A fault on the server; quote the requestId when reporting it. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not available right now (the database is unreachable, or the server is shutting down). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  cancellationRequests_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The X-Next-Cursor value of the previous page, passed back unchanged. */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Order id. */
+        orderId: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Cancellation requests, oldest first. At most `limit` rows (default 50, max 200). */
+      200: {
+        headers: {
+          /** @description Present when more rows exist: pass it back as `?cursor=`. */
+          'X-Next-Cursor'?: string;
+          /** @description Present when more rows exist: `<url>; rel="next"`. */
+          Link?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CancellationRequestResponse'][];
+        };
+      };
+      /** @description Invalid input: a malformed id, a missing or invalid field, or an unknown field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, expired or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Authenticated, but not allowed to do this. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The resource does not exist. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A fault on the server; quote the requestId when reporting it. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not available right now (the database is unreachable, or the server is shutting down). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  cancellationRequests_create: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the same key and request within 24 h replays the first response (Idempotent-Replayed: true) without doing it again. Another request with the same key is 422; while the first is still running, 409. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @description Order id. */
+        orderId: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateCancellationRequestDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CancellationRequestResponse'];
+        };
+      };
+      /** @description Invalid input: a malformed id, a missing or invalid field, or an unknown field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, expired or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Authenticated, but not allowed to do this. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The resource does not exist. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request conflicts with the current state of the resource. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request body is not JSON (send Content-Type: application/json). */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The Idempotency-Key was used with another request. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A fault on the server; quote the requestId when reporting it. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not available right now (the database is unreachable, or the server is shutting down). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  cancellationRequests_accept: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the same key and request within 24 h replays the first response (Idempotent-Replayed: true) without doing it again. Another request with the same key is 422; while the first is still running, 409. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @description Order id. */
+        orderId: number;
+        /** @description Request id. */
+        requestId: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CancellationRequestResponse'];
+        };
+      };
+      /** @description Invalid input: a malformed id, a missing or invalid field, or an unknown field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, expired or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Authenticated, but not allowed to do this. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The resource does not exist. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request conflicts with the current state of the resource. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request body is not JSON (send Content-Type: application/json). */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The Idempotency-Key was used with another request. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A fault on the server; quote the requestId when reporting it. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not available right now (the database is unreachable, or the server is shutting down). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  cancellationRequests_decline: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the same key and request within 24 h replays the first response (Idempotent-Replayed: true) without doing it again. Another request with the same key is 422; while the first is still running, 409. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @description Order id. */
+        orderId: number;
+        /** @description Request id. */
+        requestId: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CancellationRequestResponse'];
         };
       };
       /** @description Invalid input: a malformed id, a missing or invalid field, or an unknown field. */

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, MinLength } from 'class-validator';
+import { IsOptional, IsString, MinLength, IsIn } from 'class-validator';
 import { IsMoney } from '../../common/money-property';
 import { OrderIdAliasField, OrderIdField } from '../../common/order-id-alias';
 import { MaxChars, trimString } from '../../common/text';
@@ -40,6 +40,9 @@ export class CreateDisputeMessageDto {
   message!: string;
 }
 
+export const DISPUTE_ORDER_OUTCOMES = ['COMPLETED', 'CANCELLED'] as const;
+export type DisputeOrderOutcome = (typeof DISPUTE_ORDER_OUTCOMES)[number];
+
 export class ResolveDisputeDto {
   @ApiProperty({
     example:
@@ -67,6 +70,17 @@ export class ResolveDisputeDto {
   @IsOptional()
   @IsMoney()
   refundAmount?: number | null;
+
+  @ApiPropertyOptional({
+    enum: DISPUTE_ORDER_OUTCOMES,
+    description:
+      "Moves the order to COMPLETED or CANCELLED in the same transaction as the close, as an admin's status change; omitted: the order stays as it is. An order already in that status, or whose process has no such status, is 409 and the dispute stays OPEN.",
+  })
+  @IsOptional()
+  @IsIn(DISPUTE_ORDER_OUTCOMES, {
+    message: `orderOutcome must be one of ${DISPUTE_ORDER_OUTCOMES.join(', ')}`,
+  })
+  orderOutcome?: DisputeOrderOutcome;
 }
 
 export class DisputeMessageResponse {

@@ -6,7 +6,9 @@ import { PageQueryDto } from '../../common/pagination/page-query.dto';
 import {
   ORDER_PROCESSES,
   ORDER_STATUSES,
+  PLATFORM_REASONS,
   type OrderProcess,
+  type PlatformReason,
   type OrderStatus,
   type PartyRole,
 } from '../order-process';
@@ -108,6 +110,20 @@ export class OrderResponse {
 
 export class OrderHistoryEntryResponse {
   @ApiProperty({ enum: ORDER_STATUSES, example: 'IN_PROGRESS' }) status!: OrderStatus;
-  @ApiProperty({ example: 3 }) changedByUserId!: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 3,
+    description: 'Who made the change; null when the platform made it by itself (see reason).',
+  })
+  changedByUserId!: number | null;
+  @ApiProperty({
+    // null is listed too: OpenAPI 3.0 asks a nullable enum to name it.
+    enum: [...PLATFORM_REASONS, null],
+    nullable: true,
+    example: null,
+    description: "Why the platform made the change; null for a person's change.",
+  })
+  reason!: PlatformReason | null;
   @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) changedAt!: string;
 }

@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * revisions are included; an order copies them when it is placed, so later edits of the
  * listing do not change it. Existing listings and orders are DIRECT, as they have always run.
  */
-export class OrderProcessFields1796400000000 implements MigrationInterface {
-  name = 'OrderProcessFields1796400000000';
+export class OrderProcessFields1796450000000 implements MigrationInterface {
+  name = 'OrderProcessFields1796450000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
