@@ -1,5 +1,3 @@
-import { TransactionHost } from '@nestjs-cls/transactional';
-import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import {
   BeforeApplicationShutdown,
   Injectable,
@@ -7,23 +5,12 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { PoolConfig } from 'pg';
 import PgBoss from 'pg-boss';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource } from 'typeorm';
-import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import type { EnvironmentVariables } from '../config/env.validation';
-import { BoundedClient } from '../database/bounded-client';
 import type { JobHandler, JobQueue } from './job-queue';
-import { JobsDatabase } from './jobs-database';
+import { JOBS_SCHEMA, JobsRepository, type JobsDatabase } from './jobs.repository';
 
-/** The schema the migrations give pg-boss. */
-export const JOBS_SCHEMA = 'pgboss';
-/** How the jobs pool shows in pg_stat_activity. */
-export const JOBS_APPLICATION_NAME = 'echo-jobs';
-/** Connections of the jobs pool: polling, scheduling and upkeep, one statement at a time each. */
-const JOBS_POOL_SIZE = 2;
 /** How long a shutdown waits for the runs under way. */
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -59,33 +46,11 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   /** Handlers running now. */
   private running = 0;
   /** pg-boss's database inside the caller's unit of work, or else on the application's pool. */
-  private readonly unitOfWork: PgBoss.Db = {
-    executeSql: async (text, values) => ({
-      rows: await this.txHost.tx.query<unknown[]>(text, values),
-    }),
-  };
+  private readonly unitOfWork: PgBoss.Db;
 
-  constructor(
-    @InjectDataSource() dataSource: DataSource,
-    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    config: ConfigService<EnvironmentVariables, true>,
-  ) {
-    const options = dataSource.options as PostgresConnectionOptions;
-    // The application's timeouts: a silent database fails a statement instead of hanging it.
-    const extra = (options.extra ?? {}) as PoolConfig;
-    this.database = new JobsDatabase({
-      schema: JOBS_SCHEMA,
-      pool: {
-        connectionString: options.url,
-        max: JOBS_POOL_SIZE,
-        application_name: JOBS_APPLICATION_NAME,
-        connectionTimeoutMillis: extra.connectionTimeoutMillis,
-        statement_timeout: extra.statement_timeout,
-        query_timeout: extra.query_timeout,
-        Client: BoundedClient,
-      },
-      onError: (err, what) => this.logger.warn({ err }, what),
-    });
+  constructor(jobsDatabase: JobsRepository, config: ConfigService<EnvironmentVariables, true>) {
+    this.database = jobsDatabase.pool;
+    this.unitOfWork = jobsDatabase.unitOfWork;
     this.boss = new PgBoss({
       db: this.database,
       schema: JOBS_SCHEMA,

@@ -3,7 +3,7 @@ import {
   PGBOSS_CONSTRUCTION,
   PGBOSS_SCHEMA_VERSION,
 } from '../../migrations/1796400000000-JobQueue';
-import { JOBS_SCHEMA } from './jobs.service';
+import { JOBS_SCHEMA } from './jobs.repository';
 
 /** SQL compared as text: runs of white space are one space, and none stands before a `;`. */
 const squash = (sql: string) => sql.replace(/\s+/g, ' ').replace(/ ?; ?/g, '; ').trim();

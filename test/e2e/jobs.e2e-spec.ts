@@ -6,7 +6,8 @@ import {
 } from '../../src/common/idempotency/expired-keys-purge';
 import { UnitOfWork } from '../../src/database/transaction-host';
 import { defineQueue, type QueueOptions } from '../../src/jobs/job-queue';
-import { JOBS_APPLICATION_NAME, JobsService } from '../../src/jobs/jobs.service';
+import { JOBS_APPLICATION_NAME } from '../../src/jobs/jobs.repository';
+import { JobsService } from '../../src/jobs/jobs.service';
 import { cloneTemplate } from '../support/databases';
 import { aUser } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';

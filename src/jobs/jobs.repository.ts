@@ -1,7 +1,26 @@
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import type { EventEmitter } from 'node:events';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { Pool, type PoolConfig, type QueryResult } from 'pg';
 import type PgBoss from 'pg-boss';
+import { DataSource } from 'typeorm';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+import { BoundedClient } from '../database/bounded-client';
 import { completeJobs, failJobsById } from 'pg-boss/src/plans';
+
+/*
+ * The jobs feature's database access: every statement pg-boss sends (its own SQL, from its
+ * plans) goes through one of the two databases below. ECHO writes no job SQL of its own.
+ */
+
+/** The schema the migrations give pg-boss. */
+export const JOBS_SCHEMA = 'pgboss';
+/** How the jobs pool shows in pg_stat_activity. */
+export const JOBS_APPLICATION_NAME = 'echo-jobs';
+/** Connections of the jobs pool: polling, scheduling and upkeep, one statement at a time each. */
+const JOBS_POOL_SIZE = 2;
 
 /** The connection to PostgreSQL that pg-boss works through: a small pool of its own. */
 export interface JobsDatabaseOptions {
@@ -62,5 +81,43 @@ export class JobsDatabase implements PgBoss.Db {
   /** Closes the pool once the statements under way have their answers. */
   async end(): Promise<void> {
     await this.pool.end();
+  }
+}
+
+/**
+ * The two databases pg-boss works through: its own pool, with the application's timeouts (a
+ * silent database fails a statement instead of hanging it), and the caller's unit of work, where
+ * a job sent is written in the caller's transaction and exists only if it commits.
+ */
+@Injectable()
+export class JobsRepository {
+  private readonly logger = new Logger('Jobs');
+  readonly pool: JobsDatabase;
+  readonly unitOfWork: PgBoss.Db;
+
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+  ) {
+    const options = dataSource.options as PostgresConnectionOptions;
+    const extra = (options.extra ?? {}) as PoolConfig;
+    this.pool = new JobsDatabase({
+      schema: JOBS_SCHEMA,
+      pool: {
+        connectionString: options.url,
+        max: JOBS_POOL_SIZE,
+        application_name: JOBS_APPLICATION_NAME,
+        connectionTimeoutMillis: extra.connectionTimeoutMillis,
+        statement_timeout: extra.statement_timeout,
+        query_timeout: extra.query_timeout,
+        Client: BoundedClient,
+      },
+      onError: (err, what) => this.logger.warn({ err }, what),
+    });
+    this.unitOfWork = {
+      executeSql: async (text, values) => ({
+        rows: await txHost.tx.query<unknown[]>(text, values),
+      }),
+    };
   }
 }
