@@ -187,8 +187,9 @@ export const serviceSql = {
         access(),
         // The queue reads disputes only; the order and timer collaborators of a resolve are
         // never reached here.
-        ...([null, null, null, null] as unknown as [
+        ...([null, null, null, null, null] as unknown as [
           OrdersRepository,
+          OrdersService,
           AutoCompleteJob,
           CancellationExpiryJob,
           CancellationRequestsRepository,

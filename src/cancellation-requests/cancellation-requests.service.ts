@@ -4,11 +4,7 @@ import { idsAfter } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type { PageQueryDto } from '../common/pagination/page-query.dto';
 import { UnitOfWork } from '../database/transaction-host';
-import { LiveEventsWriter } from '../live/live-events.writer';
-import { actorOf, decide } from '../orders/order-process';
-import { OrderErrors, orderNotFound } from '../orders/order.errors';
-import { toOrderResponse } from '../orders/order.mapper';
-import { OrdersRepository, type OrderForChange } from '../orders/orders.repository';
+import { OrdersService } from '../orders/orders.service';
 import { CancellationErrors } from './cancellation-request.errors';
 import { CancellationExpiryJob } from './cancellation-expiry.job';
 import {
@@ -42,8 +38,7 @@ const notPending = () =>
 export class CancellationRequestsService {
   constructor(
     private readonly requests: CancellationRequestsRepository,
-    private readonly orders: OrdersRepository,
-    private readonly live: LiveEventsWriter,
+    private readonly orderChanges: OrdersService,
     private readonly uow: UnitOfWork,
     private readonly expiry: CancellationExpiryJob,
   ) {}
@@ -53,7 +48,7 @@ export class CancellationRequestsService {
     orderId: number,
     reason: string,
   ): Promise<CancellationRequestResponse> {
-    this.judge(user, await this.order(orderId));
+    await this.orderChanges.judge(user, orderId, 'CANCELLED', 'cancellation');
     return this.uow.run(async () => {
       const created = await this.requests.create(orderId, user.id, reason);
       if (!created) {
@@ -73,19 +68,11 @@ export class CancellationRequestsService {
     requestId: number,
   ): Promise<CancellationRequestResponse> {
     return this.uow.run(async () => {
-      const order = await this.order(orderId);
       await this.answerable(user, orderId, requestId);
-      this.judge(user, order);
       const accepted = await this.requests.resolve(requestId, 'ACCEPTED');
       if (!accepted) throw notPending();
-      const cancelled = await this.orders.changeStatus(orderId, order.status, 'CANCELLED', user.id);
-      if (!cancelled) {
-        throw OrderErrors.ORDER_CHANGED_CONCURRENTLY(
-          'The order changed while this request was handled; reload it and try again.',
-        );
-      }
-      const response = toOrderResponse(cancelled);
-      await this.live.record('order.status_changed', { orderId }, response);
+      // Judged by the order's process as every change is; a refusal rolls the accept back.
+      await this.orderChanges.changeStatus(user, orderId, 'CANCELLED', 'cancellation');
       return toResponse(accepted);
     });
   }
@@ -96,7 +83,6 @@ export class CancellationRequestsService {
     orderId: number,
     requestId: number,
   ): Promise<CancellationRequestResponse> {
-    await this.order(orderId);
     await this.answerable(user, orderId, requestId);
     const declined = await this.requests.resolve(requestId, 'DECLINED');
     if (!declined) throw notPending();
@@ -106,17 +92,6 @@ export class CancellationRequestsService {
   async list(orderId: number, query: PageQueryDto): Promise<Page<CancellationRequestResponse>> {
     const rows = await this.requests.list(orderId, idsAfter(query.cursor), query.limit + 1);
     return Page.fromRows(rows, query.limit, toResponse);
-  }
-
-  private async order(orderId: number): Promise<OrderForChange> {
-    const order = await this.orders.findForChange(orderId);
-    if (!order) throw orderNotFound(orderId);
-    return order;
-  }
-
-  private judge(user: AuthUser, order: OrderForChange): void {
-    const decision = decide(order, 'CANCELLED', 'cancellation', actorOf(order, user));
-    if (!decision.allowed) throw OrderErrors[decision.code](decision.message);
   }
 
   /** A PENDING request of this order, made by the other party. */

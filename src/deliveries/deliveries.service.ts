@@ -5,10 +5,10 @@ import { Page } from '../common/pagination/page';
 import type { PageQueryDto } from '../common/pagination/page-query.dto';
 import { UnitOfWork } from '../database/transaction-host';
 import { LiveEventsWriter } from '../live/live-events.writer';
-import { actorOf, decide, type OrderStatus, type Via } from '../orders/order-process';
-import { OrderErrors, orderNotFound } from '../orders/order.errors';
+import { orderChangedConcurrently, orderNotFound } from '../orders/order.errors';
 import { toOrderResponse } from '../orders/order.mapper';
 import { OrdersRepository, type OrderView } from '../orders/orders.repository';
+import { OrdersService } from '../orders/orders.service';
 import { AutoCompleteJob } from './auto-complete.job';
 import type { DeliveryResponse, RevisionRequestResponse } from './dto/delivery.dto';
 import {
@@ -31,11 +31,6 @@ const toRevisionRequestResponse = (r: RevisionRequestRecord): RevisionRequestRes
   createdAt: r.createdAt.toISOString(),
 });
 
-const changedConcurrently = () =>
-  OrderErrors.ORDER_CHANGED_CONCURRENTLY(
-    'The order changed while this request was handled; reload it and try again.',
-  );
-
 /**
  * Deliveries and revision requests of PROTECTED orders. Whether one is allowed is decided by
  * the order's process (order-process.ts), as for every status change; the write is
@@ -46,16 +41,17 @@ export class DeliveriesService {
   constructor(
     private readonly deliveries: DeliveriesRepository,
     private readonly orders: OrdersRepository,
+    private readonly orderChanges: OrdersService,
     private readonly live: LiveEventsWriter,
     private readonly uow: UnitOfWork,
     private readonly autoComplete: AutoCompleteJob,
   ) {}
 
   async deliver(user: AuthUser, orderId: number, message: string): Promise<DeliveryResponse> {
-    await this.judge(user, orderId, 'DELIVERED', 'delivery');
+    await this.orderChanges.judge(user, orderId, 'DELIVERED', 'delivery');
     return this.uow.run(async () => {
       const delivery = await this.deliveries.deliver(orderId, user.id, message);
-      if (!delivery) throw changedConcurrently();
+      if (!delivery) throw orderChangedConcurrently();
       const order = await this.announce(user, orderId);
       if (order.autoCompleteAt) await this.autoComplete.schedule(orderId, order.autoCompleteAt);
       return toDeliveryResponse(delivery);
@@ -67,10 +63,10 @@ export class DeliveriesService {
     orderId: number,
     reason: string,
   ): Promise<RevisionRequestResponse> {
-    await this.judge(user, orderId, 'IN_PROGRESS', 'revision');
+    await this.orderChanges.judge(user, orderId, 'IN_PROGRESS', 'revision');
     return this.uow.run(async () => {
       const request = await this.deliveries.requestRevision(orderId, user.id, reason);
-      if (!request) throw changedConcurrently();
+      if (!request) throw orderChangedConcurrently();
       await this.announce(user, orderId);
       return toRevisionRequestResponse(request);
     });
@@ -91,13 +87,6 @@ export class DeliveriesService {
       query.limit + 1,
     );
     return Page.fromRows(rows, query.limit, toRevisionRequestResponse);
-  }
-
-  private async judge(user: AuthUser, orderId: number, to: OrderStatus, via: Via) {
-    const order = await this.orders.findForChange(orderId);
-    if (!order) throw orderNotFound(orderId);
-    const decision = decide(order, to, via, actorOf(order, user));
-    if (!decision.allowed) throw OrderErrors[decision.code](decision.message);
   }
 
   /** The order's new state, to its parties' streams, as every status change is. */

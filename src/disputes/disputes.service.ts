@@ -17,16 +17,13 @@ import type {
   DisputeMessageResponse,
   DisputeResponse,
   DisputeWithMessagesResponse,
-  DisputeOrderOutcome,
   ResolveDisputeDto,
 } from './dto/dispute.dto';
 import { CancellationExpiryJob } from '../cancellation-requests/cancellation-expiry.job';
 import { CancellationRequestsRepository } from '../cancellation-requests/cancellation-requests.repository';
 import { AutoCompleteJob } from '../deliveries/auto-complete.job';
-import { actorOf, decide } from '../orders/order-process';
-import { OrderErrors, orderNotFound } from '../orders/order.errors';
-import { toOrderResponse } from '../orders/order.mapper';
 import { OrdersRepository } from '../orders/orders.repository';
+import { OrdersService } from '../orders/orders.service';
 
 @Injectable()
 export class DisputesService {
@@ -37,6 +34,7 @@ export class DisputesService {
     private readonly uow: UnitOfWork,
     private readonly access: AccessService,
     private readonly orders: OrdersRepository,
+    private readonly orderChanges: OrdersService,
     private readonly autoComplete: AutoCompleteJob,
     private readonly cancellationExpiry: CancellationExpiryJob,
     private readonly cancellations: CancellationRequestsRepository,
@@ -134,28 +132,14 @@ export class DisputesService {
       // null, like an omitted refundAmount, means no refund (the DTO lets both through).
       if (dto.refundAmount != null) await this.refund(closed.dispute, toCents(dto.refundAmount));
       const orderId = closed.dispute.orderId;
-      if (dto.orderOutcome) await this.applyOutcome(user, orderId, dto.orderOutcome);
+      // The admin's status change, judged by the order's process, in this transaction.
+      if (dto.orderOutcome) await this.orderChanges.changeStatus(user, orderId, dto.orderOutcome);
       await this.resumeTimers(orderId);
       const resolved = toDisputeResponse(closed.dispute);
       const ref = { orderId: resolved.orderId, disputeId: resolved.id };
       await this.live.record('dispute.resolved', ref, resolved);
       return resolved;
     });
-  }
-
-  /** The order's outcome, decided by the admin who resolves: the process judges it as theirs. */
-  private async applyOutcome(user: AuthUser, orderId: number, to: DisputeOrderOutcome) {
-    const order = await this.orders.findForChange(orderId);
-    if (!order) throw orderNotFound(orderId);
-    const decision = decide(order, to, 'status', actorOf(order, user));
-    if (!decision.allowed) throw OrderErrors[decision.code](decision.message);
-    const changed = await this.orders.changeStatus(orderId, order.status, to, user.id);
-    if (!changed) {
-      throw OrderErrors.ORDER_CHANGED_CONCURRENTLY(
-        'The order changed while this request was handled; reload it and try again.',
-      );
-    }
-    await this.live.record('order.status_changed', { orderId }, toOrderResponse(changed));
   }
 
   /**

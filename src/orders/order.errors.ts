@@ -57,5 +57,11 @@ export const OrderErrors = defineErrors({
 
 export type OrderErrorCode = keyof typeof OrderErrors;
 
+/** A conditional change found the order moved by someone else first. */
+export const orderChangedConcurrently = () =>
+  OrderErrors.ORDER_CHANGED_CONCURRENTLY(
+    'The order changed while this request was handled; reload it and try again.',
+  );
+
 export const orderNotFound = (id: number) =>
   OrderErrors.ORDER_NOT_FOUND(`Order ${id} does not exist.`);

@@ -20,6 +20,6 @@ import { IdempotencyModule } from '../common/idempotency/idempotency.module';
   ],
   controllers: [OrdersController],
   providers: [OrdersService, OrdersRepository],
-  exports: [OrdersRepository],
+  exports: [OrdersRepository, OrdersService],
 })
 export class OrdersModule {}

@@ -12,10 +12,10 @@ import type {
   OrderListQueryDto,
   OrderResponse,
 } from './dto/order.dto';
-import { OrderErrors, orderNotFound } from './order.errors';
-import { actorOf, decide, type OrderStatus } from './order-process';
+import { OrderErrors, orderChangedConcurrently, orderNotFound } from './order.errors';
+import { actorOf, decide, type OrderStatus, type Via } from './order-process';
 import { toOrderResponse } from './order.mapper';
-import { OrdersRepository, type CreateOrderResult } from './orders.repository';
+import { OrdersRepository, type CreateOrderResult, type OrderForChange } from './orders.repository';
 import { itemNotFound } from '../items/item.errors';
 
 type Refusal<T> = T extends { ok: false; reason: infer R } ? R : never;
@@ -59,23 +59,32 @@ export class OrdersService {
    * conditional on the status the decision was made from, so of two concurrent changes from
    * one status exactly one applies. The live event commits with it.
    */
-  async changeStatus(user: AuthUser, orderId: number, to: OrderStatus): Promise<OrderResponse> {
-    const order = await this.orders.findForChange(orderId);
-    if (!order) throw orderNotFound(orderId);
-    const from = order.status;
-    const decision = decide(order, to, 'status', actorOf(order, user));
-    if (!decision.allowed) throw OrderErrors[decision.code](decision.message);
+  async changeStatus(
+    user: AuthUser,
+    orderId: number,
+    to: OrderStatus,
+    via: Via = 'status',
+  ): Promise<OrderResponse> {
+    const { status: from } = await this.judge(user, orderId, to, via);
     return this.uow.run(async () => {
       const changed = await this.orders.changeStatus(orderId, from, to, user.id);
-      if (!changed) {
-        throw OrderErrors.ORDER_CHANGED_CONCURRENTLY(
-          'The order changed while this request was handled; reload it and try again.',
-        );
-      }
+      if (!changed) throw orderChangedConcurrently();
       const order = toOrderResponse(changed);
       await this.live.record('order.status_changed', { orderId: order.id }, order);
       return order;
     });
+  }
+
+  /**
+   * The order, if its process lets `user` move it to `to` by `via`; the refusal (with the route
+   * to use) otherwise. Every change a person asks for is judged here, whichever route makes it.
+   */
+  async judge(user: AuthUser, orderId: number, to: OrderStatus, via: Via): Promise<OrderForChange> {
+    const order = await this.orders.findForChange(orderId);
+    if (!order) throw orderNotFound(orderId);
+    const decision = decide(order, to, via, actorOf(order, user));
+    if (!decision.allowed) throw OrderErrors[decision.code](decision.message);
+    return order;
   }
 
   async history(orderId: number, query: PageQueryDto): Promise<Page<OrderHistoryEntryResponse>> {
