@@ -21,6 +21,7 @@ import { MessagesService } from '../src/messages/messages.service';
 import { ORDER_PARTIES } from '../src/orders/order.access';
 import { OrdersRepository } from '../src/orders/orders.repository';
 import { OrdersService } from '../src/orders/orders.service';
+import type { EarningsService } from '../src/earnings/earnings.service';
 import type { PaymentsService } from '../src/payments/payments.service';
 import { ReviewsRepository } from '../src/reviews/reviews.repository';
 import { ReviewsService } from '../src/reviews/reviews.service';
@@ -142,7 +143,9 @@ async function concat(...parts: (() => Promise<Statement[]>)[]): Promise<Stateme
   for (const part of parts) statements.push(...(await part()));
   return statements;
 }
-const orders = () => new OrdersService(new OrdersRepository(host), writer, uow);
+// The bench's order reads and creations never reach the ledger, which follows status changes.
+const orders = () =>
+  new OrdersService(new OrdersRepository(host), writer, uow, null as unknown as EarningsService);
 const messages = () => new MessagesService(new MessagesRepository(host), writer, uow);
 
 const noCache = { get: () => 0 } as unknown as ConfigService<EnvironmentVariables, true>;
@@ -187,12 +190,13 @@ export const serviceSql = {
         access(),
         // The queue reads disputes only; the order and timer collaborators of a resolve are
         // never reached here.
-        ...([null, null, null, null, null] as unknown as [
+        ...([null, null, null, null, null, null] as unknown as [
           OrdersRepository,
           OrdersService,
           AutoCompleteJob,
           CancellationExpiryJob,
           CancellationRequestsRepository,
+          EarningsService,
         ]),
       ).openQueue({ limit: 50 }),
     ),

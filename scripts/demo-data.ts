@@ -81,19 +81,40 @@ async function insertOrder(
 
 /**
  * A payment as the webhook would record it, matching its order, with the fee at the default
- * 10%; `refunded` is a refund decided by dispute resolution.
+ * 10%; `refunded` is a refund decided by dispute resolution. Its ledger entries are written as
+ * the service writes them: the seller's earning (less the fee), and for a refund the seller's
+ * part of it (the fee given back in proportion). The earnings of a COMPLETED order are
+ * AVAILABLE (it was paid days ago), the others PENDING.
  */
 async function insertPayment(tx: EntityManager, orderId: number, cents: number, refunded = 0) {
   const status =
     refunded === 0 ? 'SUCCEEDED' : refunded < cents ? 'PARTIALLY_REFUNDED' : 'REFUNDED';
-  await tx.query(
+  const fee = Math.round(cents * 0.1);
+  const feeBack = Math.round((fee * refunded) / cents);
+  const rows: { id: number; seller_id: number; state: string }[] = await tx.query(
     `INSERT INTO payments (order_id, stripe_tx_id, total_amount_cents, platform_fee_cents,
                            platform_fee_percent, currency, status, refunded_amount_cents,
                            dispute_refunded_cents, payment_date)
-     VALUES ($1, $5, $2::int, round($2::int * 0.10), 10, 'EUR', $3, $4, $4,
-             now() - interval '3 days')`,
-    [orderId, cents, status, refunded, `pi_demo_${orderId}`],
+     VALUES ($1, $5, $2::int, $6, 10, 'EUR', $3, $4, $4, now() - interval '3 days')
+     RETURNING id,
+       (SELECT seller_id FROM orders WHERE id = $1),
+       (SELECT CASE status WHEN 'COMPLETED' THEN 'AVAILABLE' ELSE 'PENDING' END
+        FROM orders WHERE id = $1) AS state`,
+    [orderId, cents, status, refunded, `pi_demo_${orderId}`, fee],
   );
+  const { id, seller_id: sellerId, state } = rows[0];
+  const entries: [string, number, number][] = [['EARNING', cents - fee, fee]];
+  if (refunded > 0) entries.push(['REFUND', -(refunded - feeBack), -feeBack]);
+  for (const [type, amount, feePart] of entries) {
+    await tx.query(
+      `INSERT INTO ledger_entries (seller_id, order_id, payment_id, type, amount_cents,
+                                   platform_fee_cents, currency, state, available_at, execution)
+       VALUES ($1, $2, $3, $4::varchar, $5, $6, 'EUR', $7::varchar,
+               CASE WHEN $7::varchar = 'AVAILABLE' THEN now() END,
+               CASE WHEN $4::varchar = 'REFUND' THEN 'MANUAL' END)`,
+      [sellerId, orderId, id, type, amount, feePart, state],
+    );
+  }
 }
 
 /** A dispute with a short thread; resolved ones carry the admin's resolution. */

@@ -23,6 +23,8 @@ import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OrdersModule } from './orders/orders.module';
 import { PaymentsModule } from './payments/payments.module';
+import { EarningsModule } from './earnings/earnings.module';
+import { PayoutsModule } from './payouts/payouts.module';
 import { ReviewsModule } from './reviews/reviews.module';
 import { UsersModule } from './users/users.module';
 import { VenueReviewsModule } from './venue-reviews/venue-reviews.module';
@@ -85,6 +87,8 @@ export class AppModule {
         VenueReviewsModule,
         DisputesModule,
         PaymentsModule,
+        EarningsModule,
+        PayoutsModule,
         MarketplaceModule,
         AdminModule,
         ...(env.METRICS_ENABLED === 'true' ? [MetricsModule] : []),

@@ -2,10 +2,8 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { UnitOfWork } from '../database/transaction-host';
 import { defineQueue } from '../jobs/job-queue';
 import { JobsService } from '../jobs/jobs.service';
-import { LiveEventsWriter } from '../live/live-events.writer';
-import { decide, PLATFORM } from '../orders/order-process';
-import { toOrderResponse } from '../orders/order.mapper';
 import { OrdersRepository } from '../orders/orders.repository';
+import { OrdersService } from '../orders/orders.service';
 import { CancellationRequestsRepository } from './cancellation-requests.repository';
 
 export const CANCELLATION_EXPIRY = defineQueue<{ requestId: number }>('order-cancellation-expiry');
@@ -23,7 +21,7 @@ export class CancellationExpiryJob implements OnModuleInit {
     private readonly jobs: JobsService,
     private readonly requests: CancellationRequestsRepository,
     private readonly orders: OrdersRepository,
-    private readonly live: LiveEventsWriter,
+    private readonly orderChanges: OrdersService,
     private readonly uow: UnitOfWork,
   ) {}
 
@@ -41,19 +39,12 @@ export class CancellationExpiryJob implements OnModuleInit {
       const expired = await this.requests.expireIfDue(requestId);
       if (!expired) return;
       const order = await this.orders.findForChange(expired.orderId);
-      if (!order || !decide(order, 'CANCELLED', 'cancellation-expiry', PLATFORM).allowed) return;
-      const changed = await this.orders.changeByPlatform(
-        order.id,
-        order.status,
-        'CANCELLED',
-        'CANCELLATION_EXPIRED',
-        'always',
-      );
-      if (changed) {
-        await this.live.record(
-          'order.status_changed',
-          { orderId: order.id },
-          toOrderResponse(changed),
+      if (order) {
+        await this.orderChanges.changeByPlatform(
+          order,
+          'CANCELLED',
+          'cancellation-expiry',
+          'CANCELLATION_EXPIRED',
         );
       }
     });

@@ -246,6 +246,26 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(8, { message: 'STRIPE_WEBHOOK_SECRET must be the whsec_... secret of the endpoint' })
   STRIPE_WEBHOOK_SECRET?: string;
+
+  /**
+   * Stripe secret key (sk_... or rk_...). Set: refunds decided by dispute resolution and payouts
+   * are made at Stripe by durable jobs. Unset: they stay MANUAL, for an operator to make.
+   */
+  @IsOptional()
+  @Matches(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, {
+    message: 'STRIPE_SECRET_KEY must be a Stripe secret key (sk_test_..., sk_live_... or rk_...)',
+  })
+  STRIPE_SECRET_KEY?: string;
+
+  /**
+   * Where the Stripe API is reached (default https://api.stripe.com). Only for a local stand-in
+   * of Stripe, such as the one the tests use.
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^/:]+(:\d+)?\/?$/, {
+    message: 'STRIPE_API_URL must be a base URL such as http://127.0.0.1:12111',
+  })
+  STRIPE_API_URL?: string;
 }
 
 /**

@@ -2,10 +2,8 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { UnitOfWork } from '../database/transaction-host';
 import { defineQueue } from '../jobs/job-queue';
 import { JobsService } from '../jobs/jobs.service';
-import { LiveEventsWriter } from '../live/live-events.writer';
-import { decide, PLATFORM } from '../orders/order-process';
-import { toOrderResponse } from '../orders/order.mapper';
 import { OrdersRepository } from '../orders/orders.repository';
+import { OrdersService } from '../orders/orders.service';
 
 export const AUTO_COMPLETE = defineQueue<{ orderId: number }>('order-auto-complete');
 
@@ -20,7 +18,7 @@ export class AutoCompleteJob implements OnModuleInit {
   constructor(
     private readonly jobs: JobsService,
     private readonly orders: OrdersRepository,
-    private readonly live: LiveEventsWriter,
+    private readonly orderChanges: OrdersService,
     private readonly uow: UnitOfWork,
   ) {}
 
@@ -36,17 +34,13 @@ export class AutoCompleteJob implements OnModuleInit {
   private run(orderId: number): Promise<void> {
     return this.uow.run(async () => {
       const order = await this.orders.findForChange(orderId);
-      if (!order || !decide(order, 'COMPLETED', 'auto-complete', PLATFORM).allowed) return;
-      const changed = await this.orders.changeByPlatform(
-        orderId,
-        'DELIVERED',
+      if (!order) return;
+      await this.orderChanges.changeByPlatform(
+        order,
         'COMPLETED',
+        'auto-complete',
         'AUTO_COMPLETED',
-        'autoCompleteDue',
       );
-      if (changed) {
-        await this.live.record('order.status_changed', { orderId }, toOrderResponse(changed));
-      }
     });
   }
 }

@@ -14,9 +14,14 @@ import { User } from '../users/user.entity';
 export const DISPUTE_STATUSES = ['OPEN', 'CLOSED'] as const;
 export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
 
+/** ORDER: opened by a party and resolved by an admin; CHARGEBACK: opened and decided at Stripe. */
+export const DISPUTE_KINDS = ['ORDER', 'CHARGEBACK'] as const;
+export type DisputeKind = (typeof DISPUTE_KINDS)[number];
+
 /**
- * A dispute on an order. At most one per order is OPEN at a time: a partial unique index holds
- * that, whatever the number of concurrent requests or service instances.
+ * A dispute on an order: one a party opened (ORDER), or a card chargeback that Stripe reported
+ * (CHARGEBACK, with no user behind it). At most one of each kind per order is OPEN at a time: a
+ * partial unique index holds that, whatever the number of concurrent requests or instances.
  */
 @Entity('disputes')
 @Check('disputes_status_known', `status IN ('OPEN', 'CLOSED')`)
@@ -25,7 +30,16 @@ export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
   'disputes_closed_consistent',
   `(status = 'OPEN' AND closed_at IS NULL) OR (status = 'CLOSED' AND closed_at IS NOT NULL)`,
 )
-@Index('disputes_one_open_per_order', ['orderId'], { unique: true, where: `status = 'OPEN'` })
+@Check('disputes_kind_known', `kind IN ('ORDER', 'CHARGEBACK')`)
+@Check(
+  'disputes_kind_consistent',
+  `(kind = 'ORDER' AND created_by_user_id IS NOT NULL AND stripe_dispute_id IS NULL)
+   OR (kind = 'CHARGEBACK' AND created_by_user_id IS NULL AND stripe_dispute_id IS NOT NULL)`,
+)
+@Index('disputes_one_open_per_order', ['orderId', 'kind'], {
+  unique: true,
+  where: `status = 'OPEN'`,
+})
 @Index('disputes_order_id_id_idx', ['orderId', 'id'])
 // The admin queue: open disputes, oldest first.
 @Index('disputes_open_id_idx', ['id'], { where: `status = 'OPEN'` })
@@ -41,8 +55,12 @@ export class Dispute {
   @JoinColumn({ name: 'order_id', foreignKeyConstraintName: 'disputes_order_id_fkey' })
   order?: Order;
 
-  @Column({ type: 'integer' })
-  createdByUserId!: number;
+  @Column({ type: 'varchar', length: 20, default: 'ORDER' })
+  kind!: DisputeKind;
+
+  /** null for a chargeback: Stripe opened it. */
+  @Column({ type: 'integer', nullable: true })
+  createdByUserId!: number | null;
 
   @ManyToOne(() => User, { onDelete: 'RESTRICT' })
   @JoinColumn({
@@ -65,4 +83,13 @@ export class Dispute {
 
   @Column({ type: 'timestamptz', nullable: true })
   closedAt!: Date | null;
+
+  /** A chargeback's evidence deadline at Stripe (`evidence_details.due_by`). */
+  @Column({ type: 'timestamptz', nullable: true })
+  dueBy!: Date | null;
+
+  /** The chargeback's Stripe dispute (du_...); each is recorded once. */
+  @Index('disputes_stripe_dispute_id_key', { unique: true })
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  stripeDisputeId!: string | null;
 }

@@ -20,6 +20,10 @@ export const DisputeErrors = defineErrors({
     meaning: 'The dispute is CLOSED; its thread no longer takes messages.',
   },
   DISPUTE_NOT_OPEN: { status: 409, meaning: 'The dispute is already CLOSED.' },
+  DISPUTE_DECIDED_AT_STRIPE: {
+    status: 409,
+    meaning: 'The dispute is a CHARGEBACK: Stripe decides it, not an admin.',
+  },
   DISPUTE_REFUND_WITHOUT_PAYMENT: {
     status: 400,
     meaning: 'A refundAmount was given, but the order has no recorded payment to refund.',

@@ -4,6 +4,7 @@ import type { DisputeMessageResponse, DisputeResponse } from './dto/dispute.dto'
 export const toDisputeResponse = (d: DisputeRecord): DisputeResponse => ({
   id: d.id,
   orderId: d.orderId,
+  kind: d.kind,
   createdByUserId: d.createdByUserId,
   createdByUsername: d.createdByUsername,
   reason: d.reason,
@@ -11,6 +12,7 @@ export const toDisputeResponse = (d: DisputeRecord): DisputeResponse => ({
   resolution: d.resolution,
   createdAt: d.createdAt.toISOString(),
   closedAt: d.closedAt === null ? null : d.closedAt.toISOString(),
+  dueBy: d.dueBy === null ? null : d.dueBy.toISOString(),
 });
 
 export const toDisputeMessageResponse = (m: DisputeMessageRecord): DisputeMessageResponse => ({

@@ -15,6 +15,9 @@ import { CancellationRequestsModule } from '../cancellation-requests/cancellatio
 import { DeliveriesModule } from '../deliveries/deliveries.module';
 import { OrdersModule } from '../orders/orders.module';
 
+import { ChargebacksService } from './chargebacks.service';
+import { EarningsModule } from '../earnings/earnings.module';
+
 @Module({
   imports: [
     IdempotencyModule,
@@ -27,8 +30,9 @@ import { OrdersModule } from '../orders/orders.module';
     OrdersModule,
     DeliveriesModule,
     CancellationRequestsModule,
+    EarningsModule,
   ],
   controllers: [DisputesController],
-  providers: [DisputesService, DisputesRepository],
+  providers: [DisputesService, DisputesRepository, ChargebacksService],
 })
 export class DisputesModule {}

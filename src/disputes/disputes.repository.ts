@@ -5,20 +5,23 @@ import type { SelectQueryBuilder } from 'typeorm';
 import { isUniqueViolation } from '../common/errors/pg-errors';
 import { DisputeMessage } from './dispute-message.entity';
 import { DISPUTE_PROCESS } from './dispute-process';
-import { Dispute, type DisputeStatus } from './dispute.entity';
+import { Dispute, type DisputeKind, type DisputeStatus } from './dispute.entity';
 import { selectFields, selectList } from '../database/select-list';
 
 /** A dispute as the API shows it, with its creator's username. */
 export interface DisputeRecord {
   id: number;
   orderId: number;
-  createdByUserId: number;
-  createdByUsername: string;
+  kind: DisputeKind;
+  /** null for a chargeback, which Stripe opened. */
+  createdByUserId: number | null;
+  createdByUsername: string | null;
   reason: string;
   status: DisputeStatus;
   resolution: string | null;
   createdAt: Date;
   closedAt: Date | null;
+  dueBy: Date | null;
 }
 
 /** A message of a dispute's thread, with its author's username. */
@@ -35,7 +38,16 @@ export type OpenResult =
   { ok: true; dispute: DisputeRecord } | { ok: false; reason: 'ALREADY_OPEN' };
 
 export type ResolveResult =
-  { ok: true; dispute: DisputeRecord } | { ok: false; reason: 'NOT_FOUND' | 'NOT_OPEN' };
+  | { ok: true; dispute: DisputeRecord }
+  | { ok: false; reason: 'NOT_FOUND' | 'NOT_OPEN' | 'DECIDED_AT_STRIPE' };
+
+/** A chargeback as Stripe reported it. */
+export interface NewChargeback {
+  orderId: number;
+  stripeDisputeId: string;
+  reason: string;
+  dueBy: Date | null;
+}
 
 export type AddMessageResult =
   { ok: true; message: DisputeMessageRecord; orderId: number } | { ok: false; reason: 'NOT_OPEN' };
@@ -48,6 +60,7 @@ export type AddMessageResult =
 const DISPUTE_FIELDS: Record<keyof DisputeRecord, string> = {
   id: 'd.id',
   orderId: 'd.order_id',
+  kind: 'd.kind',
   createdByUserId: 'd.created_by_user_id',
   createdByUsername: 'u.username',
   reason: 'd.reason',
@@ -55,6 +68,7 @@ const DISPUTE_FIELDS: Record<keyof DisputeRecord, string> = {
   resolution: 'd.resolution',
   createdAt: 'd.created_at',
   closedAt: 'd.closed_at',
+  dueBy: 'd.due_by',
 };
 
 const MESSAGE_FIELDS: Record<keyof DisputeMessageRecord, string> = {
@@ -78,7 +92,7 @@ export class DisputesRepository {
     const qb = this.db.tx
       .getRepository(Dispute)
       .createQueryBuilder('d')
-      .innerJoin('d.createdBy', 'u');
+      .leftJoin('d.createdBy', 'u');
     return selectFields(qb, DISPUTE_FIELDS);
   }
 
@@ -144,7 +158,7 @@ export class DisputesRepository {
     const side = (column: string) =>
       `SELECT ${DISPUTE_COLUMNS} FROM orders o
        JOIN disputes d ON d.order_id = o.id
-       JOIN users u ON u.id = d.created_by_user_id
+       LEFT JOIN users u ON u.id = d.created_by_user_id
        WHERE o.${column} = $1 AND d.id < $2 ORDER BY d.id DESC LIMIT $3`;
     return this.db.tx.query(
       `SELECT * FROM ((${side('buyer_id')}) UNION ALL (${side('seller_id')})) AS mine
@@ -163,7 +177,7 @@ export class DisputesRepository {
   // status is a literal so that the partial index of OPEN disputes serves it in any plan.
   openQueue(afterId: number, limit: number): Promise<DisputeRecord[]> {
     return this.db.tx.query(
-      `SELECT ${DISPUTE_COLUMNS} FROM disputes d JOIN users u ON u.id = d.created_by_user_id
+      `SELECT ${DISPUTE_COLUMNS} FROM disputes d LEFT JOIN users u ON u.id = d.created_by_user_id
        WHERE d.status = '${DISPUTE_PROCESS.resolve.from}' AND d.id > $1 ORDER BY d.id LIMIT $2`,
       [afterId, limit],
     );
@@ -201,25 +215,69 @@ export class DisputesRepository {
   }
 
   /**
-   * Closes the dispute with a resolution: one conditional update, only from the status the
+   * Closes an ORDER dispute with a resolution: one conditional update, only from the status the
    * process resolves from, so a second resolve is refused; the same statement tells a missing
-   * dispute from a closed one.
+   * dispute from a closed one, and from a chargeback (which Stripe decides).
    */
   async resolve(id: number, resolution: string): Promise<ResolveResult> {
-    const { from, to } = DISPUTE_PROCESS.resolve;
-    const rows: (DisputeRecord & { found: boolean })[] = await this.db.tx.query(
+    const { from, to, kind } = DISPUTE_PROCESS.resolve;
+    const rows: (DisputeRecord & { foundKind: DisputeKind | null })[] = await this.db.tx.query(
       `WITH closed AS (
          UPDATE disputes SET status = $3, resolution = $2, closed_at = now()
-         WHERE id = $1 AND status = $4
+         WHERE id = $1 AND status = $4 AND kind = $5
          RETURNING *
        )
-       SELECT EXISTS (SELECT 1 FROM disputes WHERE id = $1) AS "found", ${DISPUTE_COLUMNS}
+       SELECT (SELECT kind FROM disputes WHERE id = $1) AS "foundKind", ${DISPUTE_COLUMNS}
        FROM (SELECT 1) AS one
        LEFT JOIN closed d ON true LEFT JOIN users u ON u.id = d.created_by_user_id`,
+      [id, resolution, to, from, kind],
+    );
+    const { foundKind, ...dispute } = rows[0];
+    if (dispute.id !== null) return { ok: true, dispute };
+    if (foundKind === null) return { ok: false, reason: 'NOT_FOUND' };
+    return { ok: false, reason: foundKind === kind ? 'NOT_OPEN' : 'DECIDED_AT_STRIPE' };
+  }
+
+  /**
+   * Records a chargeback that Stripe opened, OPEN. Null when that Stripe dispute is recorded
+   * already (or, against Stripe's rules, a second chargeback is OPEN on the order): ON CONFLICT
+   * keeps the webhook's transaction usable.
+   */
+  async openChargeback(c: NewChargeback): Promise<DisputeRecord | null> {
+    const rows: DisputeRecord[] = await this.db.tx.query(
+      `WITH created AS (
+         INSERT INTO disputes (order_id, kind, created_by_user_id, reason, status, due_by,
+                               stripe_dispute_id)
+         VALUES ($1, 'CHARGEBACK', NULL, $2, $3, $4, $5)
+         ON CONFLICT DO NOTHING
+         RETURNING *
+       )
+       SELECT ${DISPUTE_COLUMNS} FROM created d LEFT JOIN users u ON false`,
+      [c.orderId, c.reason, DISPUTE_PROCESS.open.to, c.dueBy, c.stripeDisputeId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The chargeback recorded for a Stripe dispute. */
+  async findChargeback(stripeDisputeId: string): Promise<DisputeRecord | null> {
+    const found = await this.disputes()
+      .where('d.stripe_dispute_id = :stripeDisputeId', { stripeDisputeId })
+      .getRawOne<DisputeRecord>();
+    return found ?? null;
+  }
+
+  /** Closes a chargeback with Stripe's outcome, only while it is OPEN; null when it is not. */
+  async closeChargeback(id: number, resolution: string): Promise<DisputeRecord | null> {
+    const { from, to } = DISPUTE_PROCESS.resolve;
+    const rows: DisputeRecord[] = await this.db.tx.query(
+      `WITH closed AS (
+         UPDATE disputes SET status = $3, resolution = $2, closed_at = now()
+         WHERE id = $1 AND status = $4 AND kind = 'CHARGEBACK'
+         RETURNING *
+       )
+       SELECT ${DISPUTE_COLUMNS} FROM closed d LEFT JOIN users u ON false`,
       [id, resolution, to, from],
     );
-    const { found, ...dispute } = rows[0];
-    if (dispute.id !== null) return { ok: true, dispute };
-    return { ok: false, reason: found ? 'NOT_OPEN' : 'NOT_FOUND' };
+    return rows[0] ?? null;
   }
 }

@@ -11,7 +11,7 @@ import { PaymentsService } from '../payments/payments.service';
 import { DISPUTE_OPENERS } from './dispute.access';
 import { DisputeErrors, disputeNotFound } from './dispute.errors';
 import { toDisputeMessageResponse, toDisputeResponse } from './dispute.mapper';
-import { DisputesRepository, type DisputeRecord } from './disputes.repository';
+import { DisputesRepository, type DisputeRecord, type ResolveResult } from './disputes.repository';
 import type {
   CreateDisputeDto,
   DisputeMessageResponse,
@@ -24,6 +24,7 @@ import { CancellationRequestsRepository } from '../cancellation-requests/cancell
 import { AutoCompleteJob } from '../deliveries/auto-complete.job';
 import { OrdersRepository } from '../orders/orders.repository';
 import { OrdersService } from '../orders/orders.service';
+import { EarningsService } from '../earnings/earnings.service';
 
 @Injectable()
 export class DisputesService {
@@ -38,22 +39,27 @@ export class DisputesService {
     private readonly autoComplete: AutoCompleteJob,
     private readonly cancellationExpiry: CancellationExpiryJob,
     private readonly cancellations: CancellationRequestsRepository,
+    private readonly earnings: EarningsService,
   ) {}
 
   /**
    * Opens a dispute for a party of the order; one OPEN dispute per order. The order is named in
    * the body, so its access rule is asked here rather than on the route. An order's parties
-   * never change, so the check cannot go stale before the insert.
+   * never change, so the check cannot go stale before the insert. The seller's earnings on the
+   * order are HELD from the same commit.
    */
   async open(user: AuthUser, dto: CreateDisputeDto): Promise<DisputeResponse> {
     await this.access.requireParty(user, DISPUTE_OPENERS, [dto.orderId], false);
-    const opened = await this.disputes.open(dto.orderId, user.id, dto.reason);
-    if (!opened.ok) {
-      throw DisputeErrors.DISPUTE_ALREADY_OPEN(
-        'This order already has an OPEN dispute; continue in its thread.',
-      );
-    }
-    return toDisputeResponse(opened.dispute);
+    return this.uow.run(async () => {
+      const opened = await this.disputes.open(dto.orderId, user.id, dto.reason);
+      if (!opened.ok) {
+        throw DisputeErrors.DISPUTE_ALREADY_OPEN(
+          'This order already has an OPEN dispute; continue in its thread.',
+        );
+      }
+      await this.earnings.follow(dto.orderId);
+      return toDisputeResponse(opened.dispute);
+    });
   }
 
   /** One dispute with its thread, oldest message first. */
@@ -124,17 +130,13 @@ export class DisputesService {
   ): Promise<DisputeResponse> {
     return this.uow.run(async () => {
       const closed = await this.disputes.resolve(disputeId, dto.resolution);
-      if (!closed.ok) {
-        throw closed.reason === 'NOT_FOUND'
-          ? disputeNotFound(disputeId)
-          : DisputeErrors.DISPUTE_NOT_OPEN('This dispute is already CLOSED.');
-      }
+      if (!closed.ok) throw RESOLVE_REFUSED[closed.reason](disputeId);
       // null, like an omitted refundAmount, means no refund (the DTO lets both through).
       if (dto.refundAmount != null) await this.refund(closed.dispute, toCents(dto.refundAmount));
       const orderId = closed.dispute.orderId;
       // The admin's status change, judged by the order's process, in this transaction.
       if (dto.orderOutcome) await this.orderChanges.changeStatus(user, orderId, dto.orderOutcome);
-      await this.resumeTimers(orderId);
+      await this.afterClose(orderId);
       const resolved = toDisputeResponse(closed.dispute);
       const ref = { orderId: resolved.orderId, disputeId: resolved.id };
       await this.live.record('dispute.resolved', ref, resolved);
@@ -143,11 +145,13 @@ export class DisputesService {
   }
 
   /**
-   * With no dispute left OPEN, the order's clock runs again: the trigger has moved its
-   * deadlines on by the pause, and their timers are sent for the new times (the ones sent
-   * before do nothing when they come: they are no longer due).
+   * What follows a dispute's closing, in its transaction. The seller's earnings follow the order
+   * again (released when no other dispute holds them). With no dispute left OPEN, the order's
+   * clock runs again: the trigger has moved its deadlines on by the pause, and their timers are
+   * sent for the new times (the ones sent before do nothing when they come: no longer due).
    */
-  private async resumeTimers(orderId: number) {
+  async afterClose(orderId: number): Promise<void> {
+    await this.earnings.follow(orderId);
     const order = await this.orders.findView(orderId);
     if (!order || order.hasOpenDispute) return;
     if (order.status === 'DELIVERED' && order.autoCompleteAt) {
@@ -171,6 +175,18 @@ export class DisputesService {
     );
   }
 }
+
+const RESOLVE_REFUSED: Record<
+  Extract<ResolveResult, { ok: false }>['reason'],
+  (id: number) => Error
+> = {
+  NOT_FOUND: disputeNotFound,
+  NOT_OPEN: () => DisputeErrors.DISPUTE_NOT_OPEN('This dispute is already CLOSED.'),
+  DECIDED_AT_STRIPE: () =>
+    DisputeErrors.DISPUTE_DECIDED_AT_STRIPE(
+      'This is a CHARGEBACK: Stripe decides it, and it closes when Stripe reports the outcome.',
+    ),
+};
 
 const withThread = (
   dispute: DisputeRecord,

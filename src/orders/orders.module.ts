@@ -10,6 +10,8 @@ import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 
+import { EarningsModule } from '../earnings/earnings.module';
+
 @Module({
   imports: [
     IdempotencyModule,
@@ -17,6 +19,7 @@ import { IdempotencyModule } from '../common/idempotency/idempotency.module';
     TypeOrmModule.forFeature([Order, OrderStatusHistory]),
     LiveEventsModule,
     AccessModule,
+    EarningsModule,
   ],
   controllers: [OrdersController],
   providers: [OrdersService, OrdersRepository],

@@ -13,10 +13,19 @@ import type {
   OrderResponse,
 } from './dto/order.dto';
 import { OrderErrors, orderChangedConcurrently, orderNotFound } from './order.errors';
-import { actorOf, decide, type OrderStatus, type Via } from './order-process';
+import {
+  actorOf,
+  decide,
+  PLATFORM,
+  type OrderStatus,
+  type PlatformReason,
+  type Via,
+} from './order-process';
 import { toOrderResponse } from './order.mapper';
 import { OrdersRepository, type CreateOrderResult, type OrderForChange } from './orders.repository';
 import { itemNotFound } from '../items/item.errors';
+import { EarningsService } from '../earnings/earnings.service';
+import type { OrderView } from './orders.repository';
 
 type Refusal<T> = T extends { ok: false; reason: infer R } ? R : never;
 
@@ -35,6 +44,7 @@ export class OrdersService {
     private readonly orders: OrdersRepository,
     private readonly live: LiveEventsWriter,
     private readonly uow: UnitOfWork,
+    private readonly earnings: EarningsService,
   ) {}
 
   async create(user: AuthUser, dto: CreateOrderDto): Promise<OrderResponse> {
@@ -57,7 +67,8 @@ export class OrdersService {
   /**
    * Moves the order along its process. `decide` (order-process.ts) is the only judge; the update is
    * conditional on the status the decision was made from, so of two concurrent changes from
-   * one status exactly one applies. The live event commits with it.
+   * one status exactly one applies. The live event, and the ledger's following of the order,
+   * commit with it.
    */
   async changeStatus(
     user: AuthUser,
@@ -69,10 +80,39 @@ export class OrdersService {
     return this.uow.run(async () => {
       const changed = await this.orders.changeStatus(orderId, from, to, user.id);
       if (!changed) throw orderChangedConcurrently();
-      const order = toOrderResponse(changed);
-      await this.live.record('order.status_changed', { orderId: order.id }, order);
-      return order;
+      return this.changed(changed);
     });
+  }
+
+  /**
+   * A change the platform makes by itself (a timer), in the caller's unit of work: the process
+   * must allow it (`via`), and the update happens only while the order is still `from` and
+   * `stillDue` holds. Null when the job is stale and nothing changed.
+   */
+  async changeByPlatform(
+    order: OrderForChange,
+    to: OrderStatus,
+    via: Extract<Via, 'auto-complete' | 'cancellation-expiry'>,
+    reason: PlatformReason,
+  ): Promise<OrderResponse | null> {
+    if (!decide(order, to, via, PLATFORM).allowed) return null;
+    const stillDue = via === 'auto-complete' ? 'autoCompleteDue' : 'always';
+    const changed = await this.orders.changeByPlatform(
+      order.id,
+      order.status,
+      to,
+      reason,
+      stillDue,
+    );
+    return changed ? this.changed(changed) : null;
+  }
+
+  /** What follows every status change, in its transaction: its live event and the ledger. */
+  private async changed(view: OrderView): Promise<OrderResponse> {
+    const order = toOrderResponse(view);
+    await this.live.record('order.status_changed', { orderId: order.id }, order);
+    await this.earnings.follow(order.id);
+    return order;
   }
 
   /**

@@ -45,6 +45,10 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
   'payments_refunded_is_greatest',
   'refunded_amount_cents = GREATEST(dispute_refunded_cents, stripe_refunded_cents)',
 )
+@Check(
+  'payments_returned_range',
+  'chargeback_cents >= 0 AND refunded_amount_cents + chargeback_cents <= total_amount_cents',
+)
 @Check('payments_review_reason_given', 'needs_review = (review_reason IS NOT NULL)')
 @Index('payments_payment_date_idx', ['paymentDate'])
 // The review queue (GET /payments?needsReview=true), newest first: a few rows among many.
@@ -91,6 +95,10 @@ export class Payment {
   /** Stripe's `amount_refunded` for the payment's charge, the highest reported. */
   @Column({ type: 'integer', default: 0 })
   stripeRefundedCents!: number;
+
+  /** What lost chargebacks took back from this payment. */
+  @Column({ type: 'integer', default: 0 })
+  chargebackCents!: number;
 
   /**
    * Set when the payment does not match its order (amount, currency, or an order already

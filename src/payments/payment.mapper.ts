@@ -11,6 +11,7 @@ export const toPaymentResponse = (p: PaymentRecord): PaymentResponse => ({
   currency: p.currency,
   status: p.status,
   refundedAmount: fromCents(p.refundedAmountCents),
+  chargebackAmount: fromCents(p.chargebackCents),
   paymentDate: new Date(p.paymentDate).toISOString(),
   needsReview: p.needsReview,
   reviewReason: p.reviewReason,

@@ -12,15 +12,18 @@ import { StripeEventsRepository } from './stripe-events.repository';
 import { StripeWebhookService } from './stripe-webhook.service';
 import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 
+import { EarningsModule } from '../earnings/earnings.module';
+
 @Module({
   imports: [
     IdempotencyModule,
     UnitOfWorkModule,
     TypeOrmModule.forFeature([Payment, PaymentSettings, StripeEvent]),
     AccessModule,
+    EarningsModule,
   ],
   controllers: [PaymentsController],
   providers: [PaymentsService, PaymentsRepository, StripeEventsRepository, StripeWebhookService],
-  exports: [PaymentsService],
+  exports: [PaymentsService, StripeWebhookService],
 })
 export class PaymentsModule {}

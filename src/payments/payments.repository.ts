@@ -23,6 +23,7 @@ export type PaymentRecord = Pick<
   | 'currency'
   | 'status'
   | 'refundedAmountCents'
+  | 'chargebackCents'
   | 'paymentDate'
   | 'needsReview'
   | 'reviewReason'
@@ -68,6 +69,7 @@ const PAYMENT_FIELDS: (keyof PaymentRecord)[] = [
   'currency',
   'status',
   'refundedAmountCents',
+  'chargebackCents',
   'paymentDate',
   'needsReview',
   'reviewReason',
@@ -82,6 +84,7 @@ interface PaymentRow {
   currency: string;
   status: PaymentRecord['status'];
   refunded_amount_cents: number;
+  chargeback_cents: number;
   payment_date: Date;
   needs_review: boolean;
   review_reason: string | null;
@@ -96,6 +99,7 @@ const toPaymentRecord = (r: PaymentRow): PaymentRecord => ({
   currency: r.currency,
   status: r.status,
   refundedAmountCents: r.refunded_amount_cents,
+  chargebackCents: r.chargeback_cents,
   paymentDate: r.payment_date,
   needsReview: r.needs_review,
   reviewReason: r.review_reason,
@@ -186,6 +190,45 @@ export class PaymentsRepository {
     return { ok: false, reason: paid ? 'ALREADY_PAID' : 'STRIPE_TX_REUSED' };
   }
 
+  /**
+   * Locks the order of a payment FOR SHARE, before its payment: every change of a payment's
+   * money takes the order first, then the payment (a dispute's resolution does, through the
+   * dispute's trigger), so two of them never wait for each other in a circle.
+   */
+  async lockOrderOf(paymentId: number): Promise<void> {
+    await this.db.tx.query(
+      `SELECT o.id FROM orders o JOIN payments p ON p.order_id = o.id WHERE p.id = $1
+       FOR SHARE OF o`,
+      [paymentId],
+    );
+  }
+
+  /**
+   * Adds what a lost chargeback took back (the caller holds the order's lock and has checked
+   * that it fits; payments_returned_range holds it regardless), and a reason to review the
+   * payment, if any, to its reasons.
+   */
+  async chargeBack(
+    paymentId: number,
+    cents: number,
+    reviewReason: string | null,
+  ): Promise<PaymentRecord> {
+    const rows: PaymentRow[] = await this.db.tx.query(
+      `WITH updated AS (
+         UPDATE payments SET
+           chargeback_cents = chargeback_cents + $2,
+           needs_review = needs_review OR $3::text IS NOT NULL,
+           review_reason = CASE WHEN $3::text IS NULL THEN review_reason
+                                ELSE concat_ws(' ', review_reason, $3::text) END
+         WHERE id = $1
+         RETURNING *
+       )
+       SELECT * FROM updated`,
+      [paymentId, cents, reviewReason],
+    );
+    return toPaymentRecord(rows[0]);
+  }
+
   findByOrder(orderId: number): Promise<PaymentRecord | null> {
     return this.payments.findOne({ where: { orderId }, select: PAYMENT_FIELDS });
   }
@@ -217,7 +260,7 @@ export class PaymentsRepository {
 
   /**
    * Adds a refund decided by dispute resolution. Conditional on the decided refunds staying
-   * within the total, so concurrent refunds can never together exceed it; the same statement
+   * within the total less what chargebacks took back, so concurrent refunds can never together exceed it; the same statement
    * says what was left when it does not fit. The refunded amount becomes the larger of the
    * decided refunds and Stripe's refunded total: a refund that Stripe already reported is the
    * same money as the decision that ordered it, not a second refund.
@@ -234,11 +277,12 @@ export class PaymentsRepository {
                WHEN GREATEST(dispute_refunded_cents + $2, stripe_refunded_cents)
                     < total_amount_cents THEN $4
                ELSE $5 END
-           WHERE order_id = $1 AND dispute_refunded_cents + $2 <= total_amount_cents
+           WHERE order_id = $1
+             AND dispute_refunded_cents + $2 <= total_amount_cents - chargeback_cents
            RETURNING id
          )
          SELECT (SELECT id FROM refunded) AS refunded_id,
-                p.total_amount_cents - p.dispute_refunded_cents AS left_cents
+                p.total_amount_cents - p.chargeback_cents - p.dispute_refunded_cents AS left_cents
          FROM (SELECT 1) AS one LEFT JOIN payments p ON p.order_id = $1`,
         [orderId, cents, REFUND_STATUS.none, REFUND_STATUS.part, REFUND_STATUS.all],
       );
@@ -250,12 +294,12 @@ export class PaymentsRepository {
     // the update waited for that one; only a new statement sees what is left now.
     const now = await this.payments.findOneOrFail({
       where: { orderId },
-      select: { totalAmountCents: true, disputeRefundedCents: true },
+      select: { totalAmountCents: true, disputeRefundedCents: true, chargebackCents: true },
     });
     return {
       ok: false,
       reason: 'EXCEEDS_LEFT',
-      leftCents: now.totalAmountCents - now.disputeRefundedCents,
+      leftCents: now.totalAmountCents - now.chargebackCents - now.disputeRefundedCents,
     };
   }
 

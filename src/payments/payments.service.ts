@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../database/transaction-host';
 import type { AuthUser } from '../common/auth/roles';
 import type { DomainError } from '../common/errors/domain-error';
-import { MARKETPLACE_CURRENCY, toCents } from '../common/money';
+import { formatCents, MARKETPLACE_CURRENCY, toCents } from '../common/money';
 import { idsBefore } from '../common/pagination/cursor';
 import { Page } from '../common/pagination/page';
 import type {
@@ -28,6 +28,7 @@ import {
   type RefundResult,
 } from './payments.repository';
 import { orderNotFound } from '../orders/order.errors';
+import { EarningsService } from '../earnings/earnings.service';
 
 /** How the HTTP route answers a payment that was not recorded. */
 const REFUSALS: Record<RecordRefusal, (p: NewPayment) => DomainError> = {
@@ -62,6 +63,7 @@ export class PaymentsService {
   constructor(
     private readonly payments: PaymentsRepository,
     private readonly uow: UnitOfWork,
+    private readonly earnings: EarningsService,
   ) {}
 
   async settings(): Promise<PaymentSettingsResponse> {
@@ -91,7 +93,8 @@ export class PaymentsService {
    * Records a payment, in the caller's unit of work when there is one (the webhook's, with its
    * event). Money that moved is recorded even when it does not match its order; the one review
    * rule (reviewOnRecording) then says why, checked against the order as locked in this same
-   * transaction. A refusal is returned, not thrown, and leaves that transaction usable.
+   * transaction. A refusal is returned, not thrown, and leaves that transaction usable. The
+   * payment's split into the seller's earning and ECHO's fee enters the ledger with it.
    */
   record(payment: NewPayment): Promise<RecordResult> {
     return this.uow.run(async () => {
@@ -101,7 +104,9 @@ export class PaymentsService {
         cents: payment.totalCents,
         currency: payment.currency,
       });
-      return this.payments.record({ ...payment, reviewReason });
+      const result = await this.payments.record({ ...payment, reviewReason });
+      if (result.ok) await this.earnings.recordEarning(result.payment);
+      return result;
     });
   }
 
@@ -124,10 +129,38 @@ export class PaymentsService {
 
   /**
    * Adds a refund to the order's payment, in the caller's unit of work (a dispute being
-   * resolved), which decides how to report a refusal.
+   * resolved), which decides how to report a refusal. The ledger takes the refund from the
+   * seller and ECHO's fee, and it is made at Stripe (or left to an operator).
    */
-  refund(orderId: number, cents: number): Promise<RefundResult> {
-    return this.payments.refund(orderId, cents);
+  async refund(orderId: number, cents: number): Promise<RefundResult> {
+    const refunded = await this.payments.refund(orderId, cents);
+    if (refunded.ok) await this.earnings.recordReturn(orderId, 'DECIDED_REFUND');
+    return refunded;
+  }
+
+  /** The payment made with one of these Stripe ids (a payment intent's, a charge's). */
+  findByStripeTx(ids: string[]): Promise<PaymentRecord | null> {
+    return this.payments.findByStripeTx(ids);
+  }
+
+  /**
+   * A chargeback lost at Stripe: what it took back is added to the payment (at most what is
+   * left after refunds; more is left for review) and taken from the seller and ECHO's fee in
+   * the ledger, in the caller's unit of work. Returns why it needs review, or null.
+   */
+  async chargeBack(payment: PaymentRecord, cents: number): Promise<string | null> {
+    await this.payments.lockOrderOf(payment.id);
+    const now = (await this.payments.findByOrder(payment.orderId)) ?? payment;
+    const left = now.totalAmountCents - now.refundedAmountCents - now.chargebackCents;
+    const taken = Math.min(cents, left);
+    const reviewReason =
+      taken === cents
+        ? null
+        : `A lost chargeback took ${formatCents(cents)} ${now.currency}, but only ` +
+          `${formatCents(left)} ${now.currency} of this payment was left after refunds.`;
+    await this.payments.chargeBack(payment.id, taken, reviewReason);
+    if (taken > 0) await this.earnings.recordReturn(payment.orderId, 'CHARGEBACK');
+    return reviewReason;
   }
 
   /**
@@ -144,8 +177,15 @@ export class PaymentsService {
       if (ofOrder && !isOtherPaymentIntent(ofOrder.stripeTxId, charge.intentId)) payment = ofOrder;
     }
     if (!payment) return { ok: false, reason: 'NO_PAYMENT' };
-    const decision = decideStripeRefund(payment, charge.refunded);
+    await this.payments.lockOrderOf(payment.id);
+    // What chargebacks took back cannot also be refunded.
+    const refundable = {
+      totalAmountCents: payment.totalAmountCents - payment.chargebackCents,
+      currency: payment.currency,
+    };
+    const decision = decideStripeRefund(refundable, charge.refunded);
     const updated = await this.payments.applyStripeRefund({ paymentId: payment.id, ...decision });
+    await this.earnings.recordReturn(payment.orderId, 'STRIPE_REFUND');
     return { ok: true, payment: updated, reviewReason: decision.reviewReason };
   }
 }

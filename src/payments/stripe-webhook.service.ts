@@ -10,33 +10,29 @@ import type { RecordRefusal } from './payment-process';
 import { PaymentErrors } from './payment.errors';
 import { PaymentsService } from './payments.service';
 import { StripeEventsRepository } from './stripe-events.repository';
+import { fromStripeAmount } from '../stripe/stripe-amounts';
 
-/** Currencies whose Stripe amounts are whole units, not hundredths. */
-const ZERO_DECIMAL = new Set(
-  'bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf'.split(' '),
-);
 /** Stripe's signatures older than this are refused (Stripe's own default). */
 const TOLERANCE_SECONDS = 300;
-
-/**
- * Stripe's amount in minor units as ECHO's hundredths: Stripe's zero-decimal currencies count
- * whole units. `currency` is lower case, as Stripe sends it.
- */
-const stripeCents = (minor: number, currency: string): number =>
-  ZERO_DECIMAL.has(currency) ? minor * 100 : minor;
 
 /** Stripe's three-letter currency, lower case, or null when it is not one. */
 const stripeCurrency = (currency: unknown): string | null =>
   typeof currency === 'string' && /^[a-z]{3}$/i.test(currency) ? currency.toLowerCase() : null;
 
 /** An id of a Stripe object given either as its id or expanded to the object. */
-const stripeId = (ref: unknown): string | null => {
+export const stripeId = (ref: unknown): string | null => {
   const id = typeof ref === 'object' && ref !== null ? (ref as { id?: unknown }).id : ref;
   return typeof id === 'string' && id.length > 0 ? id : null;
 };
 
 /** Ends the outcome of an event that left its payment for a person to review. */
-const NEEDS_REVIEW = ', needs review';
+export const NEEDS_REVIEW = ', needs review';
+
+/**
+ * What another feature does with an event of one type, in the webhook's unit of work, given the
+ * event's `data.object` as Stripe sent it (unchecked); returns the outcome to keep.
+ */
+export type StripeEventHandler = (object: unknown) => Promise<string>;
 
 /** The outcome an event keeps when its payment was not recorded. */
 const IGNORED: Record<RecordRefusal, string> = {
@@ -53,6 +49,7 @@ const IGNORED: Record<RecordRefusal, string> = {
 @Injectable()
 export class StripeWebhookService {
   private readonly logger = new Logger('StripeWebhook');
+  private readonly handlers = new Map<string, StripeEventHandler>();
 
   constructor(
     private readonly events: StripeEventsRepository,
@@ -60,6 +57,12 @@ export class StripeWebhookService {
     private readonly config: ConfigService<EnvironmentVariables, true>,
     private readonly uow: UnitOfWork,
   ) {}
+
+  /** Lets a feature act on events of `type` (chargebacks are the disputes feature's). */
+  on(type: string, handler: StripeEventHandler): void {
+    if (this.handlers.has(type)) throw new Error(`Stripe events ${type} already have a handler`);
+    this.handlers.set(type, handler);
+  }
 
   verify(rawBody: Buffer | undefined, signature: string | undefined): Stripe.Event {
     const secret = this.config.get('STRIPE_WEBHOOK_SECRET', { infer: true });
@@ -113,8 +116,11 @@ export class StripeWebhookService {
         return this.paymentSucceeded(event.data?.object);
       case 'charge.refunded':
         return this.chargeRefunded(event.data?.object);
-      default:
+      default: {
+        const handler = this.handlers.get(event.type);
+        if (handler) return handler(event.data?.object);
         return Promise.resolve(`ignored: ${event.type} is not handled`);
+      }
     }
   }
 
@@ -128,7 +134,7 @@ export class StripeWebhookService {
     // What was actually received; `amount` is only what was asked for.
     const minor = intent.amount_received;
     if (!Number.isSafeInteger(minor) || minor <= 0) return 'ignored: no amount received';
-    const totalCents = stripeCents(minor, currency);
+    const totalCents = fromStripeAmount(minor, currency);
     // The same ceiling as every amount ECHO takes; above it (e.g. JPY 30,000,000) the cents
     // would not fit the column, and a 400 would only make Stripe retry for days.
     if (totalCents > MAX_AMOUNT * 100) return `ignored: amount above ${MAX_AMOUNT}`;
@@ -162,7 +168,7 @@ export class StripeWebhookService {
       intentId: stripeId(charge.payment_intent),
       orderId: toId(charge.metadata?.orderId),
       // Any size: what is applied is at most the payment's total (decideStripeRefund).
-      refunded: { cents: stripeCents(minor, currency), currency: currency.toUpperCase() },
+      refunded: { cents: fromStripeAmount(minor, currency), currency: currency.toUpperCase() },
     });
     if (!result.ok) return 'ignored: no payment matches the charge';
     const recorded = `recorded refund on payment ${result.payment.id}`;

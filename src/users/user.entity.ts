@@ -12,6 +12,7 @@ import type { Role } from '../common/auth/roles';
 @Entity('users')
 @Check('users_roles_known', `roles <@ ARRAY['USER','ADMIN']::text[] AND 'USER' = ANY(roles)`)
 @Check('users_email_lowercase', `email = lower(email)`)
+@Check('users_stripe_account_format', `stripe_account_id ~ '^acct_[A-Za-z0-9]{1,200}$'`)
 export class User {
   @PrimaryGeneratedColumn()
   id!: number;
@@ -39,6 +40,10 @@ export class User {
    */
   @Column({ type: 'integer', default: 1 })
   sessionVersion!: number;
+
+  /** The seller's connected Stripe account (acct_...), where payouts are transferred; set by an admin. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  stripeAccountId!: string | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

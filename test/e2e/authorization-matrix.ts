@@ -49,6 +49,11 @@ export interface Fixture {
   dispute(): Promise<number>;
   /** A payment on order(), recorded by the admin. */
   payment(): Promise<number>;
+  /**
+   * A payment on completedOrder(), whose earning the seller can be paid: made AVAILABLE in the
+   * database, as the clearance period (days) would make it. Returns the order's id.
+   */
+  availableEarning(): Promise<number>;
   /** A venue managed by the seller, without events (so it can be deleted). */
   venue(): Promise<number>;
   /** An event by the seller at a venue of its own. */
@@ -361,6 +366,24 @@ export const MATRIX: Record<string, MatrixRow> = {
 
   'GET /admin/stats': read([401, 403, 403, 403, 200], async (f) =>
     after([f.payment()], '/admin/stats'),
+  ),
+
+  // Earnings: every signed-in user reads their own (zero for someone who sells nothing).
+  'GET /users/me/earnings': read([401, 200, 200, 200, 200], async (f) =>
+    after([f.payment()], '/users/me/earnings'),
+  ),
+  'GET /users/me/earnings/entries': read([401, 200, 200, 200, 200], async (f) =>
+    after([f.payment()], '/users/me/earnings/entries'),
+  ),
+  // Payouts: admins pay sellers and see every payout; a seller sees their own.
+  'POST /payouts': write([401, 403, 403, 403, 201], async (f) => {
+    await f.availableEarning();
+    return send('/payouts', { sellerId: f.users.seller.id });
+  }),
+  'GET /payouts': read([401, 403, 403, 403, 200], () => '/payouts'),
+  'GET /users/me/payouts': read([401, 200, 200, 200, 200], () => '/users/me/payouts'),
+  'PUT /payouts/accounts/{sellerId}': write([401, 403, 403, 403, 200], (f) =>
+    send(`/payouts/accounts/${f.users.seller.id}`, { stripeAccountId: 'acct_1Matrix' }),
   ),
 
   // Operations: Prometheus metrics take their own token (METRICS_TOKEN), never a user's, an

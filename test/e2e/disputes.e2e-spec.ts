@@ -90,6 +90,7 @@ describe('disputes', () => {
       expect(res.body).toEqual({
         id: expect.any(Number),
         orderId,
+        kind: 'ORDER',
         createdByUserId: buyer.id,
         createdByUsername: buyer.username,
         reason: REASON,
@@ -97,6 +98,7 @@ describe('disputes', () => {
         resolution: null,
         createdAt: ISO,
         closedAt: null,
+        dueBy: null,
       });
       expect(await readDispute(res.body.id)).toEqual({ ...res.body, messages: [] });
     });

@@ -91,5 +91,64 @@ describe('operations: /metrics and /admin/stats', () => {
       });
       expect(after.generatedAt).toEqual(expect.any(String));
     });
+
+    it("adds the ledger's fees and refunds, the sellers' balances and 30 days of payouts", async () => {
+      const [seller, buyer] = [await aUser(t), await aUser(t)];
+      const itemId = (await anItem(t, seller, { basePrice: 100 })).id;
+      const paidOrder = async () => {
+        const id = (await t.http.post('/orders').set(buyer.auth).send({ itemId }).expect(201)).body
+          .id as number;
+        await t.http
+          .post('/payments')
+          .set(admin.auth)
+          .send({ orderId: id, stripeTxId: `pi_ledger_${id}`, totalAmount: 100 })
+          .expect(201);
+        return id;
+      };
+      const before = (await t.http.get('/admin/stats').set(admin.auth).expect(200)).body;
+      expect(before.balances.currency).toBe('EUR');
+      // One order paid and PENDING; one paid, COMPLETED and cleared, then paid out; one paid
+      // and refunded 20.00 through a dispute, which stays OPEN on another order: HELD.
+      await paidOrder();
+      const done = await paidOrder();
+      for (const status of ['IN_PROGRESS', 'COMPLETED']) {
+        await t.http.patch(`/orders/${done}/status?status=${status}`).set(seller.auth).expect(200);
+      }
+      await t.sql.query(
+        `UPDATE ledger_entries SET state = 'AVAILABLE', available_at = now() WHERE order_id = $1`,
+        [done],
+      );
+      await t.http.post('/payouts').set(admin.auth).send({ sellerId: seller.id }).expect(201);
+      const refunded = await paidOrder();
+      const dispute = async () =>
+        (
+          await t.http
+            .post('/disputes')
+            .set(buyer.auth)
+            .send({ orderId: refunded, reason: 'Wrong size' })
+            .expect(201)
+        ).body.id;
+      await t.http
+        .patch(`/disputes/${await dispute()}/resolve`)
+        .set(admin.auth)
+        .send({ resolution: 'Refund 20', refundAmount: 20 })
+        .expect(200);
+      await dispute();
+
+      const after = (await t.http.get('/admin/stats').set(admin.auth).expect(200)).body;
+      const delta = (path: 'ledger' | 'balances' | 'payouts', key: string) =>
+        Math.round((after[path][key] - before[path][key]) * 100) / 100;
+      // Fees of three payments (3 × 10.00) less the 2.00 given back with the refund.
+      expect(delta('ledger', 'feesKept')).toBe(28);
+      expect(delta('ledger', 'refunded')).toBe(20);
+      expect(delta('ledger', 'chargedBack')).toBe(0);
+      expect(delta('balances', 'pending')).toBe(90);
+      expect(delta('balances', 'held')).toBe(72);
+      expect(delta('balances', 'available')).toBe(0);
+      expect(delta('payouts', 'count')).toBe(1);
+      expect(delta('payouts', 'amount')).toBe(90);
+      expect(after.ledger.days).toBe(30);
+      expect(after.payouts.days).toBe(30);
+    });
   });
 });

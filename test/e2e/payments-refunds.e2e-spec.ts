@@ -162,6 +162,13 @@ describe('payments: refunds through dispute resolution', () => {
          WHERE id = $1`,
         [p.id],
       );
+      // With its ledger entry, as the service writes it (the fee is 10%: 6.00 of it back).
+      await other.query(
+        `INSERT INTO ledger_entries (seller_id, order_id, payment_id, type, amount_cents,
+                                     platform_fee_cents, currency, state)
+         VALUES ($1, $2, $3, 'REFUND', -5400, -600, 'EUR', 'PENDING')`,
+        [seller.id, p.orderId, p.id],
+      );
       pending = Promise.resolve(resolve(d.id, 60));
       await lockWaiters(t, 1);
     } finally {

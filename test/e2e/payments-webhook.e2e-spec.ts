@@ -71,6 +71,7 @@ describe('payments: the Stripe webhook', () => {
         currency: 'EUR',
         status: 'SUCCEEDED',
         refundedAmount: 0,
+        chargebackAmount: 0,
         paymentDate: new Date(created * 1000).toISOString(),
         needsReview: false,
         reviewReason: null,

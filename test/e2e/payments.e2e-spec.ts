@@ -135,6 +135,7 @@ describe('payments', () => {
         currency: 'EUR',
         status: 'SUCCEEDED',
         refundedAmount: 0,
+        chargebackAmount: 0,
         paymentDate: ISO,
         needsReview: false,
         reviewReason: null,

@@ -1,4 +1,5 @@
-import { PROCESSES } from '../../src/orders/order-process';
+import { entryState } from '../../src/earnings/earnings-process';
+import { PROCESSES, type OrderStatus } from '../../src/orders/order-process';
 import type { TestApp } from './test-app';
 
 /** What the API reported during a load, to hold the database to. */
@@ -117,6 +118,59 @@ export async function checkInvariants(t: TestApp, reported: Reported): Promise<v
       refunded: cents,
     });
   }
+
+  // The earnings ledger, for every order with a payment: the seller's entries plus the fee ECHO
+  // kept plus what went back to the buyer (refunds and lost chargebacks) equal what was paid.
+  const ledger = await rows(
+    `SELECT p.order_id, p.total_amount_cents AS total, p.refunded_amount_cents AS refunded,
+            p.chargeback_cents AS charged_back,
+            COALESCE(sum(e.amount_cents), 0)::int AS seller,
+            COALESCE(sum(e.platform_fee_cents), 0)::int AS fee_kept,
+            count(e.id) FILTER (WHERE e.type = 'EARNING')::int AS earnings
+     FROM payments p LEFT JOIN ledger_entries e ON e.order_id = p.order_id
+     GROUP BY p.id ORDER BY p.order_id`,
+  );
+  const mismatches = ledger.filter(
+    (o) => o.seller + o.fee_kept + o.refunded + o.charged_back !== o.total || o.earnings !== 1,
+  );
+  console.log(
+    `ledger invariant: ${ledger.length} orders with a payment checked, ${mismatches.length} mismatches`,
+  );
+  expect(mismatches).toEqual([]);
+  // Each payout is the sum of the entries it covers, recorded once by its (negative) PAYOUT entry.
+  expect(
+    await rows(`SELECT p.id, p.amount_cents, p.entry_count, c.n, c.sum, c.payout_entry
+                FROM payouts p
+                LEFT JOIN LATERAL (
+                  SELECT count(*) FILTER (WHERE NOT own)::int AS n,
+                         COALESCE(sum(amount_cents) FILTER (WHERE NOT own), 0)::int AS sum,
+                         COALESCE(sum(amount_cents) FILTER (WHERE own), 0)::int AS payout_entry
+                  FROM (SELECT amount_cents, type = 'PAYOUT' AND amount_cents < 0 AS own
+                        FROM ledger_entries WHERE payout_id = p.id) e) c ON true
+                WHERE c.n <> p.entry_count OR c.sum <> p.amount_cents
+                   OR c.payout_entry <> -p.amount_cents`),
+  ).toEqual([]);
+  // And every entry no payout covers is in the state its order calls for (entryState). An entry
+  // whose availableAt has passed may still be CLEARING until its job runs.
+  const unpaid = await rows(
+    `SELECT e.id, e.state, e.available_at, o.status, o.has_open_dispute, now() AS now
+     FROM ledger_entries e JOIN orders o ON o.id = e.order_id WHERE e.payout_id IS NULL`,
+  );
+  const astray = unpaid.filter((e) => {
+    const want = entryState(
+      {
+        orderStatus: e.status as OrderStatus,
+        onHold: e.has_open_dispute,
+        availableAt: e.available_at,
+        paid: false,
+      },
+      e.now,
+    );
+    const completed = e.status === 'COMPLETED';
+    if (completed !== (e.available_at !== null)) return true;
+    return e.state !== want && !(want === 'AVAILABLE' && e.state === 'CLEARING');
+  });
+  expect(astray).toEqual([]);
 
   // Messages: on an order that exists, and never on an order cancelled before them (nor on a
   // dispute closed before them). Timestamps cannot tell: sent_at and changed_at are both now(),

@@ -169,6 +169,20 @@ export function matrixFixtures(
           totalAmount: 40,
         }),
       ),
+      availableEarning: once(async () => {
+        const orderId = await completedOrder();
+        await created(admin, '/payments', {
+          orderId,
+          stripeTxId: `pi_${unique()}`,
+          totalAmount: 40,
+        });
+        await t.sql.query(
+          `UPDATE ledger_entries SET state = 'AVAILABLE', available_at = now()
+           WHERE order_id = $1 AND state = 'CLEARING'`,
+          [orderId],
+        );
+        return orderId;
+      }),
       venue,
       event: once(async () => {
         const venueId = await created(seller, '/venues', { name: 'Stage', address: '3 Side St' });

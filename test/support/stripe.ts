@@ -115,3 +115,50 @@ export function aChargeRefundedEvent(
   const previous = { amount_refunded: 0, refunded: false };
   return { ...anEventOf('charge.refunded', object, created, id, previous), chargeId };
 }
+
+export interface DisputeFields {
+  /** The Stripe dispute's id; the same for its created and closed events. */
+  id?: string;
+  paymentIntent?: string | null;
+  charge?: string;
+  /** The disputed amount, in minor units. */
+  amount: number;
+  currency?: string;
+  /** needs_response while open; won, lost or warning_closed when closed. */
+  status?: string;
+  reason?: string;
+  /** Stripe's evidence deadline, in seconds. */
+  dueBy?: number;
+}
+
+/** A `charge.dispute.created` or `charge.dispute.closed` event: the Dispute object. */
+export function aChargeDisputeEvent(
+  type: 'charge.dispute.created' | 'charge.dispute.closed',
+  d: DisputeFields,
+  id = `evt_${hex()}`,
+): StripeEventBody & { disputeId: string } {
+  const created = nowSeconds() - 10;
+  const disputeId = d.id ?? `du_${hex()}`;
+  const object = {
+    id: disputeId,
+    object: 'dispute',
+    amount: d.amount,
+    balance_transactions: [],
+    charge: d.charge ?? `ch_${hex()}`,
+    created: created - 60,
+    currency: d.currency ?? 'eur',
+    evidence_details: {
+      due_by: d.dueBy ?? created + 7 * 86400,
+      has_evidence: false,
+      past_due: false,
+      submission_count: 0,
+    },
+    is_charge_refundable: false,
+    livemode: false,
+    metadata: {},
+    payment_intent: d.paymentIntent === undefined ? `pi_${hex()}` : d.paymentIntent,
+    reason: d.reason ?? 'fraudulent',
+    status: d.status ?? (type === 'charge.dispute.created' ? 'needs_response' : 'lost'),
+  };
+  return { ...anEventOf(type, object, created, id), disputeId };
+}

@@ -980,6 +980,104 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/users/me/earnings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The caller's earnings by state
+     * @description What the caller has earned as a seller, in the marketplace currency: each payment on their orders less ECHO's fee, less their part of refunds and chargebacks. Zero for someone who has sold nothing.
+     */
+    get: operations['earnings_totals'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/me/earnings/entries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The caller's earnings ledger, newest first
+     * @description Append-only: an entry never changes its amount. A refund, a chargeback or a payout is a new entry; state and availableAt follow the order and the payouts.
+     */
+    get: operations['earnings_entries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/payouts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every payout, newest first (ADMIN) */
+    get: operations['payouts_list'];
+    put?: never;
+    /**
+     * Pay a seller everything AVAILABLE (ADMIN)
+     * @description One payout of the seller's AVAILABLE entries, net of refunds and chargebacks since their last payout; each entry is paid at most once, also when payouts race. Nothing (or less than nothing) available is 409. With STRIPE_SECRET_KEY set and a Stripe account for the seller, a transfer is made at Stripe by a durable job; otherwise the payout is MANUAL.
+     */
+    post: operations['payouts_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/payouts/accounts/{sellerId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Set a seller's connected Stripe account (ADMIN)
+     * @description Where later payouts are transferred when STRIPE_SECRET_KEY is set.
+     */
+    put: operations['payouts_setAccount'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/me/payouts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller's payouts, newest first */
+    get: operations['payouts_mine'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/marketplace/settings': {
     parameters: {
       query?: never;
@@ -1050,6 +1148,7 @@ export interface components {
      *     | `CURRENT_PASSWORD_WRONG` | 403 | currentPassword is not the account's password; the password was not changed. |
      *     | `DISPUTE_ACCESS_DENIED` | 403 | Only the parties to the dispute's order or an admin may do this. |
      *     | `DISPUTE_ALREADY_OPEN` | 409 | The order already has an OPEN dispute; continue in its thread. |
+     *     | `DISPUTE_DECIDED_AT_STRIPE` | 409 | The dispute is a CHARGEBACK: Stripe decides it, not an admin. |
      *     | `DISPUTE_NONE_FOR_ORDER` | 404 | The order has never had a dispute. |
      *     | `DISPUTE_NOT_FOUND` | 404 | The dispute does not exist. |
      *     | `DISPUTE_NOT_OPEN` | 409 | The dispute is already CLOSED. |
@@ -1095,6 +1194,7 @@ export interface components {
      *     | `PAYMENT_ALREADY_RECORDED` | 409 | The order already has its payment; there is one per order. |
      *     | `PAYMENT_NOT_FOUND` | 404 | The order has no recorded payment. |
      *     | `PAYMENT_STRIPE_TX_REUSED` | 409 | The stripeTxId is already recorded against another payment. |
+     *     | `PAYOUT_NOTHING_AVAILABLE` | 409 | The seller has nothing AVAILABLE to pay out (or refunds since the last payout exceed it). |
      *     | `RATE_LIMITED` | 429 | Too many requests; wait for Retry-After seconds. |
      *     | `REQUEST_TIMEOUT` | 408 | The request took too long to arrive. |
      *     | `REVIEW_ALREADY_EXISTS` | 409 | The order has already been reviewed: one review per order. |
@@ -1151,6 +1251,7 @@ export interface components {
         | 'CURRENT_PASSWORD_WRONG'
         | 'DISPUTE_ACCESS_DENIED'
         | 'DISPUTE_ALREADY_OPEN'
+        | 'DISPUTE_DECIDED_AT_STRIPE'
         | 'DISPUTE_NONE_FOR_ORDER'
         | 'DISPUTE_NOT_FOUND'
         | 'DISPUTE_NOT_OPEN'
@@ -1196,6 +1297,7 @@ export interface components {
         | 'PAYMENT_ALREADY_RECORDED'
         | 'PAYMENT_NOT_FOUND'
         | 'PAYMENT_STRIPE_TX_REUSED'
+        | 'PAYOUT_NOTHING_AVAILABLE'
         | 'RATE_LIMITED'
         | 'REQUEST_TIMEOUT'
         | 'REVIEW_ALREADY_EXISTS'
@@ -1836,10 +1938,22 @@ export interface components {
       id: number;
       /** @example 99 */
       orderId: number;
-      /** @example 7 */
-      createdByUserId: number;
-      /** @example lucia_buys */
-      createdByUsername: string;
+      /**
+       * @description ORDER: opened by a party, resolved by an admin. CHARGEBACK: a card dispute that Stripe reported; it holds the seller's earnings on the order until Stripe's outcome closes it.
+       * @example ORDER
+       * @enum {string}
+       */
+      kind: 'ORDER' | 'CHARGEBACK';
+      /**
+       * @description null for a CHARGEBACK.
+       * @example 7
+       */
+      createdByUserId: number | null;
+      /**
+       * @description null for a CHARGEBACK.
+       * @example lucia_buys
+       */
+      createdByUsername: string | null;
       /** @example The delivered files do not match the agreed specification. */
       reason: string;
       /**
@@ -1853,6 +1967,11 @@ export interface components {
       createdAt: string;
       /** @example null */
       closedAt: string | null;
+      /**
+       * @description A CHARGEBACK's evidence deadline at Stripe; null for an ORDER dispute.
+       * @example null
+       */
+      dueBy: string | null;
     };
     DisputeMessageResponse: {
       /** @example 17 */
@@ -1873,10 +1992,22 @@ export interface components {
       id: number;
       /** @example 99 */
       orderId: number;
-      /** @example 7 */
-      createdByUserId: number;
-      /** @example lucia_buys */
-      createdByUsername: string;
+      /**
+       * @description ORDER: opened by a party, resolved by an admin. CHARGEBACK: a card dispute that Stripe reported; it holds the seller's earnings on the order until Stripe's outcome closes it.
+       * @example ORDER
+       * @enum {string}
+       */
+      kind: 'ORDER' | 'CHARGEBACK';
+      /**
+       * @description null for a CHARGEBACK.
+       * @example 7
+       */
+      createdByUserId: number | null;
+      /**
+       * @description null for a CHARGEBACK.
+       * @example lucia_buys
+       */
+      createdByUsername: string | null;
       /** @example The delivered files do not match the agreed specification. */
       reason: string;
       /**
@@ -1890,6 +2021,11 @@ export interface components {
       createdAt: string;
       /** @example null */
       closedAt: string | null;
+      /**
+       * @description A CHARGEBACK's evidence deadline at Stripe; null for an ORDER dispute.
+       * @example null
+       */
+      dueBy: string | null;
       /** @description Oldest first. */
       messages: components['schemas']['DisputeMessageResponse'][];
     };
@@ -1970,6 +2106,11 @@ export interface components {
        * @example 0
        */
       refundedAmount: number;
+      /**
+       * @description What lost chargebacks took back (charge.dispute.closed, lost). refundedAmount plus chargebackAmount is never above totalAmount.
+       * @example 0
+       */
+      chargebackAmount: number;
       /** @example 2026-11-23T10:15:00.000Z */
       paymentDate: string;
       /**
@@ -1991,6 +2132,150 @@ export interface components {
        * @example recorded payment 3
        */
       outcome: string;
+    };
+    EarningsResponse: {
+      /**
+       * @description Every amount below is in this currency.
+       * @example EUR
+       */
+      currency: string;
+      /**
+       * @description Earned on orders not COMPLETED yet.
+       * @example 120
+       */
+      pending: number;
+      /**
+       * @description On COMPLETED orders, waiting for availableAt.
+       * @example 87.5
+       */
+      clearing: number;
+      /**
+       * @description Frozen while a dispute or chargeback is OPEN on the order.
+       * @example 40
+       */
+      held: number;
+      /**
+       * @description What the next payout pays: cleared earnings less refunds and chargebacks not yet netted. Negative when refunds after a payout exceed what has cleared since.
+       * @example 212.3
+       */
+      available: number;
+      /**
+       * @description Paid out so far.
+       * @example 1045
+       */
+      paid: number;
+    };
+    LedgerEntryResponse: {
+      /** @example 31 */
+      id: number;
+      /**
+       * @description null for a PAYOUT entry.
+       * @example 12
+       */
+      orderId: number | null;
+      /**
+       * @description The payout that paid this entry (for a PAYOUT entry: the payout it records).
+       * @example null
+       */
+      payoutId: number | null;
+      /**
+       * @description EARNING: your part of a payment. REFUND and CHARGEBACK: your part of money that went back to the buyer (ECHO gives back its fee in proportion). PAYOUT: money paid out to you (negative), or the money of a payout Stripe refused, given back (positive, AVAILABLE).
+       * @example EARNING
+       * @enum {string}
+       */
+      type: 'EARNING' | 'REFUND' | 'CHARGEBACK' | 'PAYOUT';
+      /**
+       * @description Yours, signed: refunds, chargebacks and payouts are negative.
+       * @example 135
+       */
+      amount: number;
+      /**
+       * @description ECHO's part of the same money, signed.
+       * @example 15
+       */
+      platformFee: number;
+      /** @example EUR */
+      currency: string;
+      /**
+       * @description PENDING until the order is COMPLETED; CLEARING until availableAt (completion, or the payment if it came later, plus the marketplace's clearancePeriod); then AVAILABLE; HELD while a dispute or a chargeback is OPEN on the order; PAID once a payout covers it.
+       * @example CLEARING
+       * @enum {string}
+       */
+      state: 'PENDING' | 'CLEARING' | 'AVAILABLE' | 'HELD' | 'PAID';
+      /**
+       * @description When it clears; null until the order is COMPLETED.
+       * @example 2026-12-08T10:15:00.000Z
+       */
+      availableAt: string | null;
+      /**
+       * @description For a refund ECHO decided (dispute resolution): MANUAL when this server has no Stripe key and an operator makes the refund; PENDING, SUCCEEDED or FAILED at Stripe otherwise. null when there is nothing for ECHO to move.
+       * @example null
+       * @enum {string|null}
+       */
+      execution: 'MANUAL' | 'PENDING' | 'SUCCEEDED' | 'FAILED' | null;
+      /**
+       * @description Stripe's id of the refund.
+       * @example null
+       */
+      externalRef: string | null;
+      /** @example 2026-11-23T10:15:00.000Z */
+      createdAt: string;
+    };
+    CreatePayoutDto: {
+      /**
+       * @description The seller to pay everything AVAILABLE to.
+       * @example 7
+       */
+      sellerId: number;
+    };
+    PayoutResponse: {
+      /** @example 5 */
+      id: number;
+      /** @example 7 */
+      sellerId: number;
+      /**
+       * @description The sum of the entries it covers.
+       * @example 212.3
+       */
+      amount: number;
+      /** @example EUR */
+      currency: string;
+      /**
+       * @description How many ledger entries it covers.
+       * @example 4
+       */
+      entryCount: number;
+      /**
+       * @description MANUAL: ECHO does not move this money (no Stripe key on this server, or no Stripe account for the seller; executionNote says which): an operator transfers it by hand. PENDING: a transfer to the seller's Stripe account is on its way. SUCCEEDED: Stripe made it. FAILED: Stripe refused it (executionNote says why) and its money is back in the seller's AVAILABLE balance, for the next payout.
+       * @example MANUAL
+       * @enum {string}
+       */
+      execution: 'MANUAL' | 'PENDING' | 'SUCCEEDED' | 'FAILED';
+      /**
+       * @description Stripe's transfer (tr_...), once made.
+       * @example null
+       */
+      externalRef: string | null;
+      /**
+       * @description Why the payout is MANUAL or FAILED; null otherwise.
+       * @example This server has no STRIPE_SECRET_KEY: transfer this payout to the seller by hand, outside ECHO.
+       */
+      executionNote: string | null;
+      /** @example 2026-11-23T10:15:00.000Z */
+      createdAt: string;
+    };
+    PayoutAccountDto: {
+      /**
+       * @description The seller's connected Stripe account; null removes it.
+       * @example acct_1Nv0FGQ9RKHgCVdK
+       */
+      stripeAccountId: string | null;
+    };
+    PayoutAccountResponse: {
+      /** @example 7 */
+      sellerId: number;
+      /** @example acct_1Nv0FGQ9RKHgCVdK */
+      stripeAccountId: string | null;
     };
     MarketplaceSettingsResponse: {
       /**
@@ -2087,12 +2372,69 @@ export interface components {
       /** @example 300 */
       refundedAmount: number;
     };
+    LedgerStats: {
+      /** @example 30 */
+      days: number;
+      /**
+       * @description ECHO's fees kept on the ledger's entries of these days: fees less those given back.
+       * @example 6050.05
+       */
+      feesKept: number;
+      /**
+       * @description Refunded to buyers in these days.
+       * @example 300
+       */
+      refunded: number;
+      /**
+       * @description Taken back by lost chargebacks in these days.
+       * @example 0
+       */
+      chargedBack: number;
+    };
+    BalanceStats: {
+      /** @example EUR */
+      currency: string;
+      /**
+       * @description Sellers' earnings on orders not COMPLETED.
+       * @example 9800
+       */
+      pending: number;
+      /**
+       * @description Waiting for the clearance period.
+       * @example 4100
+       */
+      clearing: number;
+      /**
+       * @description Frozen by open disputes and chargebacks.
+       * @example 850
+       */
+      held: number;
+      /**
+       * @description Owed to sellers now: what payouts would pay.
+       * @example 12040.5
+       */
+      available: number;
+    };
+    PayoutStats: {
+      /** @example 30 */
+      days: number;
+      /** @example 57 */
+      count: number;
+      /** @example 48210.3 */
+      amount: number;
+    };
     AdminStatsResponse: {
       users: components['schemas']['UserStats'];
       orders: components['schemas']['OrderStats'];
       disputes: components['schemas']['DisputeStats'];
       /** @description Payments dated in the last 30 days. */
       payments: components['schemas']['PaymentStats'];
+      /** @description The earnings ledger over the last 30 days. */
+      ledger: components['schemas']['LedgerStats'];
+      /** @description Sellers' balances now, by state. */
+      balances: components['schemas']['BalanceStats'];
+      /** @description Payouts of the last 30 days. */
+      payouts: components['schemas']['PayoutStats'];
       /** @example 2026-11-23T10:15:00.000Z */
       generatedAt: string;
     };
@@ -8105,6 +8447,468 @@ export interface operations {
       };
       /** @description The request body is not JSON (send Content-Type: application/json). */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A fault on the server; quote the requestId when reporting it. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not available right now (the database is unreachable, or the server is shutting down). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  earnings_totals: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EarningsResponse'];
+        };
+      };
+      /** @description Missing, expired or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A fault on the server; quote the requestId when reporting it. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not available right now (the database is unreachable, or the server is shutting down). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  earnings_entries: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The X-Next-Cursor value of the previous page, passed back unchanged. */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Ledger entries, newest first. At most `limit` rows (default 50, max 200). */
+      200: {
+        headers: {
+          /** @description Present when more rows exist: pass it back as `?cursor=`. */
+          'X-Next-Cursor'?: string;
+          /** @description Present when more rows exist: `<url>; rel="next"`. */
+          Link?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LedgerEntryResponse'][];
+        };
+      };
+      /** @description Invalid input: a malformed id, a missing or invalid field, or an unknown field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, expired or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A fault on the server; quote the requestId when reporting it. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not available right now (the database is unreachable, or the server is shutting down). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  payouts_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The X-Next-Cursor value of the previous page, passed back unchanged. */
+        cursor?: string;
+        /** @description Only this seller's payouts. */
+        sellerId?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Payouts, newest first. At most `limit` rows (default 50, max 200). */
+      200: {
+        headers: {
+          /** @description Present when more rows exist: pass it back as `?cursor=`. */
+          'X-Next-Cursor'?: string;
+          /** @description Present when more rows exist: `<url>; rel="next"`. */
+          Link?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PayoutResponse'][];
+        };
+      };
+      /** @description Invalid input: a malformed id, a missing or invalid field, or an unknown field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, expired or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Authenticated, but not allowed to do this. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A fault on the server; quote the requestId when reporting it. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not available right now (the database is unreachable, or the server is shutting down). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  payouts_create: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the same key and request within 24 h replays the first response (Idempotent-Replayed: true) without doing it again. Another request with the same key is 422; while the first is still running, 409. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreatePayoutDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PayoutResponse'];
+        };
+      };
+      /** @description Invalid input: a malformed id, a missing or invalid field, or an unknown field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, expired or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Authenticated, but not allowed to do this. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The resource does not exist. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request conflicts with the current state of the resource. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request body is not JSON (send Content-Type: application/json). */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The Idempotency-Key was used with another request. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A fault on the server; quote the requestId when reporting it. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not available right now (the database is unreachable, or the server is shutting down). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  payouts_setAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sellerId: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PayoutAccountDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PayoutAccountResponse'];
+        };
+      };
+      /** @description Invalid input: a malformed id, a missing or invalid field, or an unknown field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, expired or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Authenticated, but not allowed to do this. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The resource does not exist. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request body is not JSON (send Content-Type: application/json). */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A fault on the server; quote the requestId when reporting it. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not available right now (the database is unreachable, or the server is shutting down). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  payouts_mine: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The X-Next-Cursor value of the previous page, passed back unchanged. */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Payouts to the caller, newest first. At most `limit` rows (default 50, max 200). */
+      200: {
+        headers: {
+          /** @description Present when more rows exist: pass it back as `?cursor=`. */
+          'X-Next-Cursor'?: string;
+          /** @description Present when more rows exist: `<url>; rel="next"`. */
+          Link?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PayoutResponse'][];
+        };
+      };
+      /** @description Invalid input: a malformed id, a missing or invalid field, or an unknown field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, expired or invalid bearer token. */
+      401: {
         headers: {
           [name: string]: unknown;
         };

@@ -4,7 +4,12 @@ import { IsOptional, IsString, MinLength, IsIn } from 'class-validator';
 import { IsMoney } from '../../common/money-property';
 import { OrderIdAliasField, OrderIdField } from '../../common/order-id-alias';
 import { MaxChars, trimString } from '../../common/text';
-import { DISPUTE_STATUSES, type DisputeStatus } from '../dispute.entity';
+import {
+  DISPUTE_KINDS,
+  DISPUTE_STATUSES,
+  type DisputeKind,
+  type DisputeStatus,
+} from '../dispute.entity';
 
 export class CreateDisputeDto {
   @OrderIdField('The order the dispute is about.')
@@ -96,8 +101,23 @@ export class DisputeMessageResponse {
 export class DisputeResponse {
   @ApiProperty({ example: 4 }) id!: number;
   @ApiProperty({ example: 99 }) orderId!: number;
-  @ApiProperty({ example: 7 }) createdByUserId!: number;
-  @ApiProperty({ example: 'lucia_buys' }) createdByUsername!: string;
+  @ApiProperty({
+    enum: DISPUTE_KINDS,
+    example: 'ORDER',
+    description:
+      'ORDER: opened by a party, resolved by an admin. CHARGEBACK: a card dispute that Stripe ' +
+      "reported; it holds the seller's earnings on the order until Stripe's outcome closes it.",
+  })
+  kind!: DisputeKind;
+  @ApiProperty({ type: Number, nullable: true, example: 7, description: 'null for a CHARGEBACK.' })
+  createdByUserId!: number | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'lucia_buys',
+    description: 'null for a CHARGEBACK.',
+  })
+  createdByUsername!: string | null;
   @ApiProperty({ example: 'The delivered files do not match the agreed specification.' })
   reason!: string;
   @ApiProperty({ enum: DISPUTE_STATUSES, example: 'OPEN' }) status!: DisputeStatus;
@@ -105,6 +125,13 @@ export class DisputeResponse {
   resolution!: string | null;
   @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) createdAt!: string;
   @ApiProperty({ type: String, nullable: true, example: null }) closedAt!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: "A CHARGEBACK's evidence deadline at Stripe; null for an ORDER dispute.",
+  })
+  dueBy!: string | null;
 }
 
 export class DisputeWithMessagesResponse extends DisputeResponse {

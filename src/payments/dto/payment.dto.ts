@@ -99,6 +99,13 @@ export class PaymentResponse {
       'totalAmount.',
   })
   refundedAmount!: number;
+  @ApiProperty({
+    example: 0,
+    description:
+      'What lost chargebacks took back (charge.dispute.closed, lost). refundedAmount plus ' +
+      'chargebackAmount is never above totalAmount.',
+  })
+  chargebackAmount!: number;
   @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) paymentDate!: string;
   @ApiProperty({
     example: true,

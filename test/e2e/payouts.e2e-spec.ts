@@ -1,0 +1,499 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { aCast, aUser, anItem, type TestUser } from '../support/factories';
+import { raceBehindGate } from '../support/races';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/** Jobs are looked for twice a second; the clearance period is one second here. */
+const ENV = { JOBS_POLL_SECONDS: '0.5', DB_POOL_SIZE: '20' };
+const MISSING_ID = 2_147_483_647;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const hex = () => randomBytes(8).toString('hex');
+
+type Totals = {
+  currency: string;
+  pending: number;
+  clearing: number;
+  held: number;
+  available: number;
+  paid: number;
+};
+type Entry = {
+  id: number;
+  orderId: number | null;
+  payoutId: number | null;
+  type: string;
+  amount: number;
+  platformFee: number;
+  currency: string;
+  state: string;
+  availableAt: string | null;
+  execution: string | null;
+  externalRef: string | null;
+  createdAt: string;
+};
+type Payout = {
+  id: number;
+  sellerId: number;
+  amount: number;
+  currency: string;
+  entryCount: number;
+  execution: string;
+  externalRef: string | null;
+  executionNote: string | null;
+  createdAt: string;
+};
+const ZERO: Totals = { currency: 'EUR', pending: 0, clearing: 0, held: 0, available: 0, paid: 0 };
+
+/** POST /payouts, GET /payouts, GET /users/me/payouts, PUT /payouts/accounts/{id}; no Stripe key. */
+describe('payouts (no Stripe key: MANUAL)', () => {
+  let t: TestApp;
+  let buyer: TestUser, seller: TestUser, stranger: TestUser, admin: TestUser;
+
+  beforeAll(async () => {
+    t = await startTestApp(ENV);
+    ({ buyer, seller, stranger, admin } = await aCast(t));
+    await t.http
+      .put('/payments/settings')
+      .set(admin.auth)
+      .send({ platformFeePercent: 12.5 })
+      .expect(200);
+    await t.http
+      .put('/marketplace/settings')
+      .set(admin.auth)
+      .send({
+        defaultProcess: 'DIRECT',
+        autoCompleteAfter: 'P3D',
+        cancellationWindow: 'PT48H',
+        clearancePeriod: 'PT1S',
+      })
+      .expect(200);
+  });
+  afterAll(() => t.close());
+
+  /** A fresh seller with a listing, so that each test reads totals of its own. */
+  const aSeller = async () => {
+    const s = await aUser(t, 'seller');
+    return { ...s, itemId: (await anItem(t, s)).id };
+  };
+  const anOrder = async (itemId: number, finalPrice: number): Promise<number> =>
+    (await t.http.post('/orders').set(buyer.auth).send({ itemId, finalPrice }).expect(201)).body.id;
+  const pay = (orderId: number, totalAmount: number) =>
+    t.http
+      .post('/payments')
+      .set(admin.auth)
+      .send({ orderId, stripeTxId: `pi_${hex()}`, totalAmount })
+      .expect(201);
+  const complete = async (orderId: number, who: TestUser) => {
+    for (const status of ['IN_PROGRESS', 'COMPLETED']) {
+      await t.http.patch(`/orders/${orderId}/status?status=${status}`).set(who.auth).expect(200);
+    }
+  };
+  const totals = async (who: TestUser): Promise<Totals> =>
+    (await t.http.get('/users/me/earnings').set(who.auth).expect(200)).body;
+  const entries = async (who: TestUser): Promise<Entry[]> =>
+    (await t.http.get('/users/me/earnings/entries?limit=100').set(who.auth).expect(200)).body;
+  const payOut = (sellerId: number, who: TestUser = admin) =>
+    t.http.post('/payouts').set(who.auth).send({ sellerId });
+  const openDispute = async (orderId: number): Promise<number> =>
+    (
+      await t.http
+        .post('/disputes')
+        .set(buyer.auth)
+        .send({ orderId, reason: 'The files are late.' })
+        .expect(201)
+    ).body.id;
+  const resolve = (disputeId: number, refundAmount?: number) =>
+    t.http
+      .patch(`/disputes/${disputeId}/resolve`)
+      .set(admin.auth)
+      .send({ resolution: 'Settled.', refundAmount })
+      .expect(200);
+  /** Waits until `check` holds, up to 15 s (a job's poll and run). */
+  async function until(check: () => Promise<boolean>, what: string) {
+    const deadline = Date.now() + 15_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`Waited 15 s for ${what}`);
+      await sleep(200);
+    }
+  }
+  const entryOf = async (who: TestUser, orderId: number, type = 'EARNING') =>
+    (await entries(who)).find((e) => e.orderId === orderId && e.type === type);
+  /** An order of `price` paid in full, COMPLETED, and cleared: its earning AVAILABLE. */
+  const aClearedOrder = async (s: TestUser & { itemId: number }, price: number) => {
+    const orderId = await anOrder(s.itemId, price);
+    await pay(orderId, price);
+    await complete(orderId, s);
+    await until(
+      async () => (await entryOf(s, orderId))?.state === 'AVAILABLE',
+      `the clearance of order ${orderId}`,
+    );
+    return orderId;
+  };
+  const payoutRows = async (sellerId: number) =>
+    (
+      await t.sql.query(
+        'SELECT id, amount_cents AS cents, entry_count AS n FROM payouts WHERE seller_id = $1',
+        [sellerId],
+      )
+    ).rows as { id: number; cents: number; n: number }[];
+  const expectNothingAvailable = async (sellerId: number, balance: string) => {
+    const res = await payOut(sellerId).expect(409);
+    expect(res.body).toMatchObject({ statusCode: 409, code: 'PAYOUT_NOTHING_AVAILABLE' });
+    expect(res.body.message).toContain(`their AVAILABLE balance is ${balance} EUR`);
+  };
+
+  it("pays exactly the seller's AVAILABLE sum, and marks what it covers PAID", async () => {
+    const s = await aSeller();
+    const cleared = await aClearedOrder(s, 100);
+    // Paid but not COMPLETED: PENDING, not paid out.
+    const pendingOrder = await anOrder(s.itemId, 20);
+    await pay(pendingOrder, 20);
+    expect(await totals(s)).toEqual({ ...ZERO, pending: 17.5, available: 87.5 });
+
+    const res = await payOut(s.id).expect(201);
+    const payout = res.body as Payout;
+    expect(payout).toEqual({
+      id: expect.any(Number),
+      sellerId: s.id,
+      amount: 87.5,
+      currency: 'EUR',
+      entryCount: 1,
+      execution: 'MANUAL',
+      externalRef: null,
+      executionNote: expect.stringContaining('STRIPE_SECRET_KEY'),
+      createdAt: expect.any(String),
+    });
+
+    const list = await entries(s);
+    expect(list.map((e) => [e.type, e.orderId, e.amount, e.state, e.payoutId])).toEqual([
+      ['PAYOUT', null, -87.5, 'PAID', payout.id],
+      ['EARNING', pendingOrder, 17.5, 'PENDING', null],
+      ['EARNING', cleared, 87.5, 'PAID', payout.id],
+    ]);
+    expect(list[0]).toMatchObject({ platformFee: 0, execution: null, externalRef: null });
+    expect(await totals(s)).toEqual({ ...ZERO, pending: 17.5, available: 0, paid: 87.5 });
+
+    // The admin's list and the seller's own show it as POST answered it.
+    const all = await t.http.get(`/payouts?sellerId=${s.id}`).set(admin.auth).expect(200);
+    expect(all.body).toEqual([payout]);
+    const mine = await t.http.get('/users/me/payouts').set(s.auth).expect(200);
+    expect(mine.body).toEqual([payout]);
+    expect(await payoutRows(s.id)).toEqual([{ id: payout.id, cents: 8750, n: 1 }]);
+
+    // Nothing left: a second payout is refused and writes nothing.
+    await expectNothingAvailable(s.id, '0.00');
+    expect(await payoutRows(s.id)).toHaveLength(1);
+    expect(await entries(s)).toHaveLength(3);
+  });
+
+  it('of six racing payouts for one seller, exactly one pays, each entry once', async () => {
+    const s = await aSeller();
+    await aClearedOrder(s, 100);
+    await aClearedOrder(s, 40);
+    expect(await totals(s)).toEqual({ ...ZERO, available: 122.5 });
+
+    // The six meet at the seller's entries: a transaction holding them releases all at once.
+    const responses = await raceBehindGate(
+      t,
+      {
+        sql: `SELECT id FROM ledger_entries WHERE seller_id = $1 FOR UPDATE`,
+        params: [s.id],
+      },
+      6,
+      () => payOut(s.id),
+    );
+    expect(responses.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    const losers = responses.filter((r) => r.status === 409);
+    for (const r of losers) expect(r.body.code).toBe('PAYOUT_NOTHING_AVAILABLE');
+    const winner = responses.find((r) => r.status === 201)!.body as Payout;
+    expect(winner).toMatchObject({ sellerId: s.id, amount: 122.5, entryCount: 2 });
+
+    expect(await payoutRows(s.id)).toEqual([{ id: winner.id, cents: 12250, n: 2 }]);
+    const { rows } = await t.sql.query(
+      `SELECT type, state, payout_id AS "payoutId", amount_cents AS cents
+       FROM ledger_entries WHERE seller_id = $1 ORDER BY id`,
+      [s.id],
+    );
+    expect(rows).toEqual([
+      { type: 'EARNING', state: 'PAID', payoutId: winner.id, cents: 8750 },
+      { type: 'EARNING', state: 'PAID', payoutId: winner.id, cents: 3500 },
+      { type: 'PAYOUT', state: 'PAID', payoutId: winner.id, cents: -12250 },
+    ]);
+    // Over the whole database: no payout covers more than its amount, and every PAID entry
+    // belongs to a payout that counts it.
+    const { rows: mismatches } = await t.sql.query(
+      `SELECT p.id FROM payouts p
+       LEFT JOIN ledger_entries e ON e.payout_id = p.id AND e.type <> 'PAYOUT'
+       GROUP BY p.id
+       HAVING COALESCE(sum(e.amount_cents), 0) <> p.amount_cents OR count(e.id) <> p.entry_count`,
+    );
+    expect(mismatches).toEqual([]);
+    const { rows: sums } = await t.sql.query(
+      `SELECT (SELECT sum(amount_cents)::int FROM ledger_entries
+               WHERE seller_id = $1 AND state = 'PAID' AND type <> 'PAYOUT') AS paid,
+              (SELECT sum(amount_cents)::int FROM payouts WHERE seller_id = $1) AS payouts`,
+      [s.id],
+    );
+    expect(sums).toEqual([{ paid: 12250, payouts: 12250 }]);
+    expect(await totals(s)).toEqual({ ...ZERO, paid: 122.5 });
+  });
+
+  it('a refund after a payout leaves a negative balance, which the next payout nets', async () => {
+    const s = await aSeller();
+    const first = await aClearedOrder(s, 100);
+    const payout1 = (await payOut(s.id).expect(201)).body as Payout;
+    expect(payout1.amount).toBe(87.5);
+
+    // A dispute on the paid-out order holds nothing: the payout is final.
+    const disputeId = await openDispute(first);
+    expect(await totals(s)).toEqual({ ...ZERO, paid: 87.5 });
+    // A refund of 40: ECHO gives back 40 × 12.50 / 100 = 5 of its fee; 35 comes from the seller.
+    await resolve(disputeId, 40);
+    const refund = await entryOf(s, first, 'REFUND');
+    expect(refund).toMatchObject({
+      type: 'REFUND',
+      amount: -35,
+      platformFee: -5,
+      // The dispute is closed and the order COMPLETED and cleared long ago.
+      state: 'AVAILABLE',
+      payoutId: null,
+      execution: 'MANUAL',
+      externalRef: null,
+    });
+    expect(await totals(s)).toEqual({ ...ZERO, available: -35, paid: 87.5 });
+    await expectNothingAvailable(s.id, '-35.00');
+    expect(await payoutRows(s.id)).toHaveLength(1);
+
+    // An earning of 52.50 clears: the next payout is 52.50 - 35.00.
+    const second = await aClearedOrder(s, 60);
+    expect(await totals(s)).toEqual({ ...ZERO, available: 17.5, paid: 87.5 });
+    const payout2 = (await payOut(s.id).expect(201)).body as Payout;
+    expect(payout2).toMatchObject({ sellerId: s.id, amount: 17.5, entryCount: 2 });
+    expect((await entryOf(s, first, 'REFUND'))?.payoutId).toBe(payout2.id);
+    expect((await entryOf(s, second))?.payoutId).toBe(payout2.id);
+    expect(await totals(s)).toEqual({ ...ZERO, paid: 105 });
+    expect((await payoutRows(s.id)).map((p) => p.cents).sort((a, b) => a - b)).toEqual([
+      1750, 8750,
+    ]);
+  });
+
+  it('an OPEN dispute holds the earning from payouts until it is resolved', async () => {
+    const s = await aSeller();
+    const disputed = await aClearedOrder(s, 100);
+    const disputeId = await openDispute(disputed);
+    expect(await totals(s)).toEqual({ ...ZERO, held: 87.5 });
+    expect((await entryOf(s, disputed))?.state).toBe('HELD');
+    // Nothing else: nothing to pay.
+    await expectNothingAvailable(s.id, '0.00');
+
+    // Another order clears: only it is paid; the held earning stays unpaid.
+    const other = await aClearedOrder(s, 20);
+    const payout1 = (await payOut(s.id).expect(201)).body as Payout;
+    expect(payout1).toMatchObject({ amount: 17.5, entryCount: 1 });
+    expect(await entryOf(s, disputed)).toMatchObject({ state: 'HELD', payoutId: null });
+    expect((await entryOf(s, other))?.payoutId).toBe(payout1.id);
+    expect(await totals(s)).toEqual({ ...ZERO, held: 87.5, paid: 17.5 });
+
+    // Resolved without a refund: released, AVAILABLE (its clearance is long past), paid next.
+    await resolve(disputeId);
+    expect(await totals(s)).toEqual({ ...ZERO, available: 87.5, paid: 17.5 });
+    const payout2 = (await payOut(s.id).expect(201)).body as Payout;
+    expect(payout2).toMatchObject({ amount: 87.5, entryCount: 1 });
+    expect(await entryOf(s, disputed)).toMatchObject({ state: 'PAID', payoutId: payout2.id });
+    expect(await totals(s)).toEqual({ ...ZERO, paid: 105 });
+  });
+
+  describe('routes and roles', () => {
+    it('POST /payouts: 401 anonymous, 403 for non-admins, 404 unknown seller, writing nothing', async () => {
+      const s = await aSeller();
+      await aClearedOrder(s, 10);
+      const anonymous = await t.http.post('/payouts').send({ sellerId: s.id }).expect(401);
+      expect(anonymous.body).toMatchObject({ statusCode: 401, code: 'TOKEN_MISSING' });
+      for (const who of [s, buyer, stranger]) {
+        const res = await payOut(s.id, who).expect(403);
+        expect(res.body).toMatchObject({ statusCode: 403, code: 'ROLE_REQUIRED' });
+      }
+      const missing = await payOut(MISSING_ID).expect(404);
+      expect(missing.body).toMatchObject({ statusCode: 404, code: 'USER_NOT_FOUND' });
+      expect(missing.body.message).toContain(String(MISSING_ID));
+      expect(await payoutRows(s.id)).toEqual([]);
+      expect(await totals(s)).toEqual({ ...ZERO, available: 8.75 });
+    });
+
+    it('POST /payouts: 400 for a bad body, writing nothing', async () => {
+      const count = async () =>
+        (await t.sql.query('SELECT count(*)::int AS n FROM payouts')).rows[0].n as number;
+      const before = await count();
+      for (const body of [
+        { sellerId: 'x' },
+        { sellerId: 0 },
+        { sellerId: 1.5 },
+        {},
+        { sellerId: seller.id, amount: 10 },
+      ]) {
+        const res = await t.http.post('/payouts').set(admin.auth).send(body);
+        expect({ body, status: res.status, code: res.body.code }).toEqual({
+          body,
+          status: 400,
+          code: 'VALIDATION_FAILED',
+        });
+      }
+      const unknownField = await t.http
+        .post('/payouts')
+        .set(admin.auth)
+        .send({ sellerId: seller.id, amount: 10 })
+        .expect(400);
+      expect(JSON.stringify(unknownField.body.message)).toContain('amount');
+      expect(await count()).toBe(before);
+    });
+
+    it('GET /payouts: ADMIN only, newest first, by seller, paginated', async () => {
+      const s = await aSeller();
+      await aClearedOrder(s, 10);
+      const older = (await payOut(s.id).expect(201)).body as Payout;
+      await aClearedOrder(s, 20);
+      const newer = (await payOut(s.id).expect(201)).body as Payout;
+
+      expect((await t.http.get('/payouts').expect(401)).body.code).toBe('TOKEN_MISSING');
+      for (const who of [s, buyer]) {
+        expect((await t.http.get('/payouts').set(who.auth).expect(403)).body.code).toBe(
+          'ROLE_REQUIRED',
+        );
+      }
+      const everyone = (await t.http.get('/payouts?limit=100').set(admin.auth).expect(200))
+        .body as Payout[];
+      expect(everyone.map((p) => p.id)).toEqual(
+        [...everyone.map((p) => p.id)].sort((a, b) => b - a),
+      );
+      expect(everyone).toEqual(expect.arrayContaining([older, newer]));
+
+      const first = await t.http.get(`/payouts?sellerId=${s.id}&limit=1`).set(admin.auth);
+      expect(first.status).toBe(200);
+      expect(first.body).toEqual([newer]);
+      const cursor = first.headers['x-next-cursor'];
+      expect(cursor).toEqual(expect.any(String));
+      const next = await t.http
+        .get(`/payouts?sellerId=${s.id}&limit=1&cursor=${encodeURIComponent(cursor)}`)
+        .set(admin.auth)
+        .expect(200);
+      expect(next.body).toEqual([older]);
+      expect(next.headers['x-next-cursor']).toBeUndefined();
+
+      // Another seller's filter sees none of these.
+      expect((await t.http.get(`/payouts?sellerId=${stranger.id}`).set(admin.auth)).body).toEqual(
+        [],
+      );
+      for (const query of ['sellerId=x', 'sellerId=0', 'limit=0', 'cursor=nonsense']) {
+        const res = await t.http.get(`/payouts?${query}`).set(admin.auth).expect(400);
+        expect(res.body).toMatchObject({ statusCode: 400 });
+      }
+    });
+
+    it('GET /users/me/payouts: 401 anonymous; each seller sees only their own', async () => {
+      const [a, b] = await Promise.all([aSeller(), aSeller()]);
+      await aClearedOrder(a, 10);
+      await aClearedOrder(b, 30);
+      const pa = (await payOut(a.id).expect(201)).body as Payout;
+      const pb = (await payOut(b.id).expect(201)).body as Payout;
+
+      const anonymous = await t.http.get('/users/me/payouts').expect(401);
+      expect(anonymous.body.code).toBe('TOKEN_MISSING');
+      expect((await t.http.get('/users/me/payouts').set(a.auth).expect(200)).body).toEqual([pa]);
+      expect((await t.http.get('/users/me/payouts').set(b.auth).expect(200)).body).toEqual([pb]);
+      // The buyer, a stranger and the admin who made them were paid nothing.
+      for (const who of [buyer, stranger, admin]) {
+        expect((await t.http.get('/users/me/payouts').set(who.auth).expect(200)).body).toEqual([]);
+      }
+      // The seller's own list takes no other seller's id.
+      await t.http.get(`/users/me/payouts?sellerId=${b.id}`).set(a.auth).expect(400);
+      await t.http.get('/users/me/payouts?limit=0').set(a.auth).expect(400);
+    });
+  });
+
+  describe('PUT /payouts/accounts/{sellerId}', () => {
+    const accountOf = async (userId: number) =>
+      (await t.sql.query('SELECT stripe_account_id AS a FROM users WHERE id = $1', [userId]))
+        .rows[0].a as string | null;
+    const put = (sellerId: number | string, body: object, who: TestUser = admin) =>
+      t.http.put(`/payouts/accounts/${sellerId}`).set(who.auth).send(body);
+
+    it('200 sets and unsets the account', async () => {
+      const s = await aSeller();
+      const account = `acct_${hex()}`;
+      expect((await put(s.id, { stripeAccountId: account }).expect(200)).body).toEqual({
+        sellerId: s.id,
+        stripeAccountId: account,
+      });
+      expect(await accountOf(s.id)).toBe(account);
+      // Setting it again is the same answer.
+      await put(s.id, { stripeAccountId: account }).expect(200);
+      expect((await put(s.id, { stripeAccountId: null }).expect(200)).body).toEqual({
+        sellerId: s.id,
+        stripeAccountId: null,
+      });
+      expect(await accountOf(s.id)).toBeNull();
+      // With no key on this server, a payout stays MANUAL with or without an account.
+      await put(s.id, { stripeAccountId: account }).expect(200);
+      await aClearedOrder(s, 10);
+      const payout = (await payOut(s.id).expect(201)).body as Payout;
+      expect(payout).toMatchObject({ execution: 'MANUAL', externalRef: null });
+      expect(payout.executionNote).toContain('STRIPE_SECRET_KEY');
+    });
+
+    it('400 for a bad account id or seller id, writing nothing', async () => {
+      const s = await aSeller();
+      for (const body of [
+        { stripeAccountId: 'ba_123' },
+        { stripeAccountId: 'acct_' },
+        { stripeAccountId: 'acct_has space' },
+        { stripeAccountId: 42 },
+        {},
+        { stripeAccountId: `acct_${hex()}`, extra: true },
+      ]) {
+        const res = await put(s.id, body);
+        expect({ body, status: res.status, code: res.body.code }).toEqual({
+          body,
+          status: 400,
+          code: 'VALIDATION_FAILED',
+        });
+      }
+      const bad = await put(s.id, { stripeAccountId: 'ba_123' }).expect(400);
+      expect(JSON.stringify(bad.body.message)).toContain('acct_');
+      await put('x', { stripeAccountId: `acct_${hex()}` }).expect(400);
+      expect(await accountOf(s.id)).toBeNull();
+    });
+
+    it('404 for an unknown user; 403 for non-admins; 401 anonymous', async () => {
+      const s = await aSeller();
+      const missing = await put(MISSING_ID, { stripeAccountId: `acct_${hex()}` }).expect(404);
+      expect(missing.body).toMatchObject({ statusCode: 404, code: 'USER_NOT_FOUND' });
+      for (const who of [s, buyer, stranger]) {
+        const res = await put(s.id, { stripeAccountId: `acct_${hex()}` }, who).expect(403);
+        expect(res.body.code).toBe('ROLE_REQUIRED');
+      }
+      const anonymous = await t.http
+        .put(`/payouts/accounts/${s.id}`)
+        .send({ stripeAccountId: `acct_${hex()}` })
+        .expect(401);
+      expect(anonymous.body.code).toBe('TOKEN_MISSING');
+      expect(await accountOf(s.id)).toBeNull();
+    });
+  });
+
+  it('Idempotency-Key: the same key twice is the same payout, one row', async () => {
+    const s = await aSeller();
+    await aClearedOrder(s, 100);
+    const key = randomUUID();
+    const send = () =>
+      t.http.post('/payouts').set(admin.auth).set('Idempotency-Key', key).send({ sellerId: s.id });
+    const first = await send().expect(201);
+    const again = await send().expect(201);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(await payoutRows(s.id)).toEqual([{ id: first.body.id, cents: 8750, n: 1 }]);
+    expect(await totals(s)).toEqual({ ...ZERO, paid: 87.5 });
+    // Without the key, a new request is a new attempt: nothing is left.
+    await expectNothingAvailable(s.id, '0.00');
+  });
+});
