@@ -105,6 +105,15 @@ const toPaymentRecord = (r: PaymentRow): PaymentRecord => ({
   reviewReason: r.review_reason,
 });
 
+/**
+ * The SET clause that adds a reason to review a payment (the text parameter `param`, or null for
+ * none) to the reasons it has, never replacing one.
+ */
+const ADD_REVIEW_REASON = (param: string) =>
+  `needs_review = needs_review OR ${param}::text IS NOT NULL,
+   review_reason = CASE WHEN ${param}::text IS NULL THEN review_reason
+                        ELSE concat_ws(' ', review_reason, ${param}::text) END`;
+
 /** Every query of payments and of the payment settings. */
 @Injectable()
 export class PaymentsRepository {
@@ -217,9 +226,7 @@ export class PaymentsRepository {
       `WITH updated AS (
          UPDATE payments SET
            chargeback_cents = chargeback_cents + $2,
-           needs_review = needs_review OR $3::text IS NOT NULL,
-           review_reason = CASE WHEN $3::text IS NULL THEN review_reason
-                                ELSE concat_ws(' ', review_reason, $3::text) END
+           ${ADD_REVIEW_REASON('$3')}
          WHERE id = $1
          RETURNING *
        )
@@ -321,9 +328,7 @@ export class PaymentsRepository {
              WHEN GREATEST(dispute_refunded_cents, stripe_refunded_cents, $2)
                   < total_amount_cents THEN $5
              ELSE $6 END,
-           needs_review = needs_review OR $3::text IS NOT NULL,
-           review_reason = CASE WHEN $3::text IS NULL THEN review_reason
-                                ELSE concat_ws(' ', review_reason, $3::text) END
+           ${ADD_REVIEW_REASON('$3')}
          WHERE id = $1
          RETURNING *
        )

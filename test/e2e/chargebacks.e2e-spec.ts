@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setPlatformFee, type Totals } from '../support/earnings';
 import { aCast, aUser, anItem, type TestUser } from '../support/factories';
 import {
   aChargeDisputeEvent,
@@ -11,8 +12,6 @@ import { startTestApp, type TestApp } from '../support/test-app';
 const SECRET = aWebhookSecret();
 const hex = () => randomBytes(8).toString('hex');
 
-type Totals = { pending: number; clearing: number; held: number; available: number; paid: number };
-
 /** Card chargebacks from Stripe: charge.dispute.created and charge.dispute.closed. */
 describe('chargebacks', () => {
   let t: TestApp;
@@ -21,11 +20,7 @@ describe('chargebacks', () => {
   beforeAll(async () => {
     t = await startTestApp({ STRIPE_WEBHOOK_SECRET: SECRET });
     ({ buyer, stranger, admin } = await aCast(t));
-    await t.http
-      .put('/payments/settings')
-      .set(admin.auth)
-      .send({ platformFeePercent: 10 })
-      .expect(200);
+    await setPlatformFee(t, admin, 10);
   });
   afterAll(() => t.close());
 

@@ -1,4 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import {
+  aDispute,
+  resolveDispute,
+  setMarketplaceSettings,
+  setPlatformFee,
+  until,
+  ZERO,
+  type LedgerEntry,
+  type Totals,
+} from '../support/earnings';
 import { aCast, aUser, anItem, type TestUser } from '../support/factories';
 import { aChargeRefundedEvent, aWebhookSecret, signStripe } from '../support/stripe';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -6,32 +16,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 const SECRET = aWebhookSecret();
 /** Jobs are looked for twice a second; clearance periods are seconds here. */
 const ENV = { JOBS_POLL_SECONDS: '0.5', STRIPE_WEBHOOK_SECRET: SECRET };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const hex = () => randomBytes(8).toString('hex');
-
-type Totals = {
-  currency: string;
-  pending: number;
-  clearing: number;
-  held: number;
-  available: number;
-  paid: number;
-};
-type Entry = {
-  id: number;
-  orderId: number | null;
-  payoutId: number | null;
-  type: string;
-  amount: number;
-  platformFee: number;
-  currency: string;
-  state: string;
-  availableAt: string | null;
-  execution: string | null;
-  externalRef: string | null;
-  createdAt: string;
-};
-const ZERO: Totals = { currency: 'EUR', pending: 0, clearing: 0, held: 0, available: 0, paid: 0 };
 
 /** The seller's ledger: GET /users/me/earnings and /users/me/earnings/entries. */
 describe('earnings', () => {
@@ -41,25 +26,12 @@ describe('earnings', () => {
   beforeAll(async () => {
     t = await startTestApp(ENV);
     ({ buyer, seller, stranger, admin } = await aCast(t));
-    await t.http
-      .put('/payments/settings')
-      .set(admin.auth)
-      .send({ platformFeePercent: 12.5 })
-      .expect(200);
+    await setPlatformFee(t, admin, 12.5);
   });
   afterAll(() => t.close());
 
   const clearance = (clearancePeriod: string) =>
-    t.http
-      .put('/marketplace/settings')
-      .set(admin.auth)
-      .send({
-        defaultProcess: 'DIRECT',
-        autoCompleteAfter: 'P3D',
-        cancellationWindow: 'PT48H',
-        clearancePeriod,
-      })
-      .expect(200);
+    setMarketplaceSettings(t, admin, { clearancePeriod });
   /** A fresh seller with a listing, so that each test reads totals of its own. */
   const aSeller = async () => {
     const s = await aUser(t, 'seller');
@@ -83,30 +55,8 @@ describe('earnings', () => {
   };
   const totals = async (who: TestUser): Promise<Totals> =>
     (await t.http.get('/users/me/earnings').set(who.auth).expect(200)).body;
-  const entries = async (who: TestUser, query = ''): Promise<Entry[]> =>
+  const entries = async (who: TestUser, query = ''): Promise<LedgerEntry[]> =>
     (await t.http.get(`/users/me/earnings/entries${query}`).set(who.auth).expect(200)).body;
-  const openDispute = async (orderId: number): Promise<number> =>
-    (
-      await t.http
-        .post('/disputes')
-        .set(buyer.auth)
-        .send({ orderId, reason: 'The files are late.' })
-        .expect(201)
-    ).body.id;
-  const resolve = (disputeId: number, refundAmount?: number) =>
-    t.http
-      .patch(`/disputes/${disputeId}/resolve`)
-      .set(admin.auth)
-      .send({ resolution: 'Settled.', refundAmount })
-      .expect(200);
-  /** Waits until `check` holds, up to 15 s (a job's poll and run). */
-  async function until(check: () => Promise<boolean>, what: string) {
-    const deadline = Date.now() + 15_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`Waited 15 s for ${what}`);
-      await sleep(200);
-    }
-  }
   /** The ledger invariant of every order with a payment, in SQL: the rows that break it. */
   const broken = async () =>
     (
@@ -163,10 +113,10 @@ describe('earnings', () => {
 
     // A dispute holds it; its resolution with a refund of 40 takes 35 from the seller (ECHO
     // gives back 40 × 12.50 / 100 = 5 of its fee) and releases the rest.
-    const disputeId = await openDispute(orderId);
+    const disputeId = await aDispute(t, buyer, orderId);
     expect(await totals(s.seller)).toEqual({ ...ZERO, held: 87.5 });
     expect((await entries(s.seller))[0].state).toBe('HELD');
-    await resolve(disputeId, 40);
+    await resolveDispute(t, admin, disputeId, 40);
     expect(await totals(s.seller)).toEqual({ ...ZERO, available: 52.5 });
     const [refund, released] = await entries(s.seller);
     expect(refund).toMatchObject({
@@ -186,16 +136,7 @@ describe('earnings', () => {
   });
 
   it('follows a PROTECTED order that the platform completes by itself', async () => {
-    await t.http
-      .put('/marketplace/settings')
-      .set(admin.auth)
-      .send({
-        defaultProcess: 'DIRECT',
-        autoCompleteAfter: 'PT1S',
-        cancellationWindow: 'PT48H',
-        clearancePeriod: 'P7D',
-      })
-      .expect(200);
+    await setMarketplaceSettings(t, admin, { autoCompleteAfter: 'PT1S' });
     const s = await aUser(t, 'seller');
     const item = await anItem(t, s, { process: 'PROTECTED' });
     const orderId = (
@@ -274,7 +215,7 @@ describe('earnings', () => {
     await send(2000);
     expect(await entries(s.seller)).toHaveLength(2);
     // An admin's refund of the same 20.00 is that money, not more.
-    await resolve(await openDispute(orderId), 20);
+    await resolveDispute(t, admin, await aDispute(t, buyer, orderId), 20);
     expect(await entries(s.seller)).toHaveLength(2);
     // Stripe's total rises to 50.00: 30.00 more, its fee part on the running total.
     await send(5000);
@@ -287,24 +228,17 @@ describe('earnings', () => {
   it('a full refund leaves nothing to the seller and the whole fee back', async () => {
     const s = await aSeller();
     const orderId = await anOrder(s.itemId, 3);
-    await t.http
-      .put('/payments/settings')
-      .set(admin.auth)
-      .send({ platformFeePercent: 33.33 })
-      .expect(200);
+    await setPlatformFee(t, admin, 33.33);
     try {
       await pay(orderId, 3);
-      for (let i = 0; i < 3; i++) await resolve(await openDispute(orderId), 1);
+      for (let i = 0; i < 3; i++)
+        await resolveDispute(t, admin, await aDispute(t, buyer, orderId), 1);
       const list = await entries(s.seller);
       expect(list.reduce((sum, e) => sum + Math.round(e.amount * 100), 0)).toBe(0);
       expect(list.reduce((sum, e) => sum + Math.round(e.platformFee * 100), 0)).toBe(0);
       expect(await totals(s.seller)).toEqual(ZERO);
     } finally {
-      await t.http
-        .put('/payments/settings')
-        .set(admin.auth)
-        .send({ platformFeePercent: 12.5 })
-        .expect(200);
+      await setPlatformFee(t, admin, 12.5);
     }
   });
 
@@ -315,14 +249,14 @@ describe('earnings', () => {
     expect(all.map((e) => e.id)).toEqual([...all.map((e) => e.id)].sort((a, b) => b - a));
     const first = await t.http.get('/users/me/earnings/entries?limit=2').set(s.seller.auth);
     expect(first.status).toBe(200);
-    expect(first.body.map((e: Entry) => e.id)).toEqual(all.slice(0, 2).map((e) => e.id));
+    expect(first.body.map((e: LedgerEntry) => e.id)).toEqual(all.slice(0, 2).map((e) => e.id));
     const cursor = first.headers['x-next-cursor'];
     expect(cursor).toEqual(expect.any(String));
     const next = await t.http
       .get(`/users/me/earnings/entries?limit=2&cursor=${encodeURIComponent(cursor)}`)
       .set(s.seller.auth)
       .expect(200);
-    expect(next.body.map((e: Entry) => e.id)).toEqual([all[2].id]);
+    expect(next.body.map((e: LedgerEntry) => e.id)).toEqual([all[2].id]);
     expect(next.headers['x-next-cursor']).toBeUndefined();
   });
 

@@ -1,4 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  aDispute,
+  resolveDispute,
+  setMarketplaceSettings,
+  setPlatformFee,
+  until,
+  ZERO,
+  type LedgerEntry,
+  type Payout,
+  type Totals,
+} from '../support/earnings';
 import { aCast, aUser, anItem, type TestUser } from '../support/factories';
 import { raceBehindGate } from '../support/races';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -6,43 +17,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 /** Jobs are looked for twice a second; the clearance period is one second here. */
 const ENV = { JOBS_POLL_SECONDS: '0.5', DB_POOL_SIZE: '20' };
 const MISSING_ID = 2_147_483_647;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const hex = () => randomBytes(8).toString('hex');
-
-type Totals = {
-  currency: string;
-  pending: number;
-  clearing: number;
-  held: number;
-  available: number;
-  paid: number;
-};
-type Entry = {
-  id: number;
-  orderId: number | null;
-  payoutId: number | null;
-  type: string;
-  amount: number;
-  platformFee: number;
-  currency: string;
-  state: string;
-  availableAt: string | null;
-  execution: string | null;
-  externalRef: string | null;
-  createdAt: string;
-};
-type Payout = {
-  id: number;
-  sellerId: number;
-  amount: number;
-  currency: string;
-  entryCount: number;
-  execution: string;
-  externalRef: string | null;
-  executionNote: string | null;
-  createdAt: string;
-};
-const ZERO: Totals = { currency: 'EUR', pending: 0, clearing: 0, held: 0, available: 0, paid: 0 };
 
 /** POST /payouts, GET /payouts, GET /users/me/payouts, PUT /payouts/accounts/{id}; no Stripe key. */
 describe('payouts (no Stripe key: MANUAL)', () => {
@@ -52,21 +27,8 @@ describe('payouts (no Stripe key: MANUAL)', () => {
   beforeAll(async () => {
     t = await startTestApp(ENV);
     ({ buyer, seller, stranger, admin } = await aCast(t));
-    await t.http
-      .put('/payments/settings')
-      .set(admin.auth)
-      .send({ platformFeePercent: 12.5 })
-      .expect(200);
-    await t.http
-      .put('/marketplace/settings')
-      .set(admin.auth)
-      .send({
-        defaultProcess: 'DIRECT',
-        autoCompleteAfter: 'P3D',
-        cancellationWindow: 'PT48H',
-        clearancePeriod: 'PT1S',
-      })
-      .expect(200);
+    await setPlatformFee(t, admin, 12.5);
+    await setMarketplaceSettings(t, admin, { clearancePeriod: 'PT1S' });
   });
   afterAll(() => t.close());
 
@@ -90,32 +52,10 @@ describe('payouts (no Stripe key: MANUAL)', () => {
   };
   const totals = async (who: TestUser): Promise<Totals> =>
     (await t.http.get('/users/me/earnings').set(who.auth).expect(200)).body;
-  const entries = async (who: TestUser): Promise<Entry[]> =>
+  const entries = async (who: TestUser): Promise<LedgerEntry[]> =>
     (await t.http.get('/users/me/earnings/entries?limit=100').set(who.auth).expect(200)).body;
   const payOut = (sellerId: number, who: TestUser = admin) =>
     t.http.post('/payouts').set(who.auth).send({ sellerId });
-  const openDispute = async (orderId: number): Promise<number> =>
-    (
-      await t.http
-        .post('/disputes')
-        .set(buyer.auth)
-        .send({ orderId, reason: 'The files are late.' })
-        .expect(201)
-    ).body.id;
-  const resolve = (disputeId: number, refundAmount?: number) =>
-    t.http
-      .patch(`/disputes/${disputeId}/resolve`)
-      .set(admin.auth)
-      .send({ resolution: 'Settled.', refundAmount })
-      .expect(200);
-  /** Waits until `check` holds, up to 15 s (a job's poll and run). */
-  async function until(check: () => Promise<boolean>, what: string) {
-    const deadline = Date.now() + 15_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`Waited 15 s for ${what}`);
-      await sleep(200);
-    }
-  }
   const entryOf = async (who: TestUser, orderId: number, type = 'EARNING') =>
     (await entries(who)).find((e) => e.orderId === orderId && e.type === type);
   /** An order of `price` paid in full, COMPLETED, and cleared: its earning AVAILABLE. */
@@ -245,10 +185,10 @@ describe('payouts (no Stripe key: MANUAL)', () => {
     expect(payout1.amount).toBe(87.5);
 
     // A dispute on the paid-out order holds nothing: the payout is final.
-    const disputeId = await openDispute(first);
+    const disputeId = await aDispute(t, buyer, first);
     expect(await totals(s)).toEqual({ ...ZERO, paid: 87.5 });
     // A refund of 40: ECHO gives back 40 × 12.50 / 100 = 5 of its fee; 35 comes from the seller.
-    await resolve(disputeId, 40);
+    await resolveDispute(t, admin, disputeId, 40);
     const refund = await entryOf(s, first, 'REFUND');
     expect(refund).toMatchObject({
       type: 'REFUND',
@@ -280,7 +220,7 @@ describe('payouts (no Stripe key: MANUAL)', () => {
   it('an OPEN dispute holds the earning from payouts until it is resolved', async () => {
     const s = await aSeller();
     const disputed = await aClearedOrder(s, 100);
-    const disputeId = await openDispute(disputed);
+    const disputeId = await aDispute(t, buyer, disputed);
     expect(await totals(s)).toEqual({ ...ZERO, held: 87.5 });
     expect((await entryOf(s, disputed))?.state).toBe('HELD');
     // Nothing else: nothing to pay.
@@ -295,7 +235,7 @@ describe('payouts (no Stripe key: MANUAL)', () => {
     expect(await totals(s)).toEqual({ ...ZERO, held: 87.5, paid: 17.5 });
 
     // Resolved without a refund: released, AVAILABLE (its clearance is long past), paid next.
-    await resolve(disputeId);
+    await resolveDispute(t, admin, disputeId);
     expect(await totals(s)).toEqual({ ...ZERO, available: 87.5, paid: 17.5 });
     const payout2 = (await payOut(s.id).expect(201)).body as Payout;
     expect(payout2).toMatchObject({ amount: 87.5, entryCount: 1 });

@@ -1,32 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import {
+  aDispute,
+  resolveDispute,
+  setMarketplaceSettings,
+  setPlatformFee,
+  until,
+  type LedgerEntry,
+  type Payout,
+} from '../support/earnings';
 import { aCast, aUser, anItem, type TestUser } from '../support/factories';
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const hex = () => randomBytes(8).toString('hex');
-
-type Entry = {
-  id: number;
-  orderId: number | null;
-  type: string;
-  amount: number;
-  platformFee: number;
-  state: string;
-  execution: string | null;
-  externalRef: string | null;
-};
-type Payout = {
-  id: number;
-  sellerId: number;
-  amount: number;
-  currency: string;
-  entryCount: number;
-  execution: string;
-  externalRef: string | null;
-  executionNote: string | null;
-  createdAt: string;
-};
 
 /**
  * With STRIPE_SECRET_KEY set, payouts and decided refunds are made at Stripe by durable jobs.
@@ -46,21 +32,8 @@ describe('payouts and refunds executed at Stripe (the stand-in)', () => {
       JOBS_POLL_SECONDS: '0.5',
     });
     ({ buyer, admin } = await aCast(t));
-    await t.http
-      .put('/payments/settings')
-      .set(admin.auth)
-      .send({ platformFeePercent: 12.5 })
-      .expect(200);
-    await t.http
-      .put('/marketplace/settings')
-      .set(admin.auth)
-      .send({
-        defaultProcess: 'DIRECT',
-        autoCompleteAfter: 'P3D',
-        cancellationWindow: 'PT48H',
-        clearancePeriod: 'PT1S',
-      })
-      .expect(200);
+    await setPlatformFee(t, admin, 12.5);
+    await setMarketplaceSettings(t, admin, { clearancePeriod: 'PT1S' });
   });
   afterAll(async () => {
     await t?.close();
@@ -75,18 +48,10 @@ describe('payouts and refunds executed at Stripe (the stand-in)', () => {
     (await t.http.post('/orders').set(buyer.auth).send({ itemId, finalPrice }).expect(201)).body.id;
   const pay = (orderId: number, totalAmount: number, stripeTxId = `pi_${hex()}`) =>
     t.http.post('/payments').set(admin.auth).send({ orderId, stripeTxId, totalAmount }).expect(201);
-  const entries = async (who: TestUser): Promise<Entry[]> =>
+  const entries = async (who: TestUser): Promise<LedgerEntry[]> =>
     (await t.http.get('/users/me/earnings/entries?limit=100').set(who.auth).expect(200)).body;
   const entryOf = async (who: TestUser, orderId: number, type = 'EARNING') =>
     (await entries(who)).find((e) => e.orderId === orderId && e.type === type);
-  /** Waits until `check` holds, up to `ms` (a job's poll and run, or its retry). */
-  async function until(check: () => Promise<boolean>, what: string, ms = 15_000) {
-    const deadline = Date.now() + ms;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`Waited ${ms / 1000} s for ${what}`);
-      await sleep(200);
-    }
-  }
   const aClearedOrder = async (s: TestUser & { itemId: number }, price: number) => {
     const orderId = await anOrder(s.itemId, price);
     await pay(orderId, price);
@@ -271,21 +236,11 @@ describe('payouts and refunds executed at Stripe (the stand-in)', () => {
     const orderId = await anOrder(s.itemId, 100);
     await pay(orderId, 100, stripeTxId);
     const refunds = stripe.created.refunds;
-    const disputeId = (
-      await t.http
-        .post('/disputes')
-        .set(buyer.auth)
-        .send({ orderId, reason: 'Nothing was delivered.' })
-        .expect(201)
-    ).body.id;
+    const disputeId = await aDispute(t, buyer, orderId, 'Nothing was delivered.');
 
     // Stripe's first answer is a 500, so the entry is PENDING until the job's retry (10 s on).
     stripe.failNext(1);
-    await t.http
-      .patch(`/disputes/${disputeId}/resolve`)
-      .set(admin.auth)
-      .send({ resolution: 'Refunded 40.', refundAmount: 40 })
-      .expect(200);
+    await resolveDispute(t, admin, disputeId, 40, 'Refunded 40.');
     const pending = await entryOf(s, orderId, 'REFUND');
     expect(pending).toMatchObject({
       type: 'REFUND',
