@@ -21,10 +21,21 @@ export function dataSourceOptions(
   url: string,
   pool: PoolSettings,
   overrides: Partial<DataSourceOptions> = {},
+  replicaUrls: string[] = [],
 ) {
   return {
     type: 'postgres',
     url,
+    // With replicas, TypeORM keeps a pool per server; queries go to the primary unless a query
+    // runner is asked for a replica (ReplicaReads). `url` stays the primary's for the
+    // connections made outside TypeORM's pools (LISTEN, jobs).
+    ...(replicaUrls.length > 0 && {
+      replication: {
+        master: { url },
+        slaves: replicaUrls.map((replica) => ({ url: replica })),
+        defaultMode: 'master',
+      },
+    }),
     entities: [join(__dirname, 'src', '**', '*.entity.{ts,js}')],
     migrations: [join(__dirname, 'migrations', '*.{ts,js}')],
     migrationsTableName: 'migrations',

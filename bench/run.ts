@@ -367,7 +367,13 @@ async function run(options: BenchOptions): Promise<number> {
     log('');
     log(`Results: ${rel(options.root, options.out)}`);
     if (options.writeReports) {
-      writeFileSync(join(options.root, 'bench', 'RESULTS.md'), resultsMarkdown(results));
+      // The commit-latency comparison (npm run bench:latency, two builds) is kept beside it.
+      const latency = join(options.root, 'bench', 'COMMIT-LATENCY.md');
+      const appendix = existsSync(latency) ? `\n${readFileSync(latency, 'utf8')}` : '';
+      writeFileSync(
+        join(options.root, 'bench', 'RESULTS.md'),
+        `${resultsMarkdown(results)}${appendix}`,
+      );
       writeFileSync(join(options.root, 'bench', 'EXPLAIN.md'), explainMarkdown(results, explained));
       log('Tables: bench/RESULTS.md, query plans: bench/EXPLAIN.md');
     }

@@ -22,6 +22,7 @@ import { ORDER_PARTIES } from '../src/orders/order.access';
 import { OrdersRepository } from '../src/orders/orders.repository';
 import { OrdersService } from '../src/orders/orders.service';
 import type { EarningsService } from '../src/earnings/earnings.service';
+import { ReplicaReads } from '../src/database/replica-reads';
 import type { PaymentsService } from '../src/payments/payments.service';
 import { ReviewsRepository } from '../src/reviews/reviews.repository';
 import { ReviewsService } from '../src/reviews/reviews.service';
@@ -148,6 +149,9 @@ const orders = () =>
   new OrdersService(new OrdersRepository(host), writer, uow, null as unknown as EarningsService);
 const messages = () => new MessagesService(new MessagesRepository(host), writer, uow);
 
+/** The bench runs without read replicas: every read goes through `host`. */
+const noReplicas = new ReplicaReads({ options: {} } as DataSource, host);
+
 const noCache = { get: () => 0 } as unknown as ConfigService<EnvironmentVariables, true>;
 
 /** Per route: the statements behind one request, guards included. */
@@ -178,7 +182,9 @@ export const serviceSql = {
     capture(userId, () => orders().create(user(userId), { itemId, finalPrice })),
 
   average: (userId: number) =>
-    capture(userId, () => new ReviewsService(new ReviewsRepository(host)).average(userId)),
+    capture(userId, () =>
+      new ReviewsService(new ReviewsRepository(host, noReplicas)).average(userId),
+    ),
 
   openDisputes: (adminId: number) =>
     capture(adminId, () =>

@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 import { dataSourceOptions } from '../ormconfig';
 import { UnitOfWorkModule } from './database/transaction-host';
+import { ReplicaReadsModule } from './database/replica-reads';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './common/auth/auth.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
@@ -68,10 +69,16 @@ export class AppModule {
           },
         }),
         TypeOrmModule.forRoot({
-          ...dataSourceOptions(options.databaseUrl, env),
+          ...dataSourceOptions(
+            options.databaseUrl,
+            env,
+            {},
+            env.DATABASE_REPLICA_URLS?.split(',') ?? [],
+          ),
           autoLoadEntities: true,
         }),
         UnitOfWorkModule,
+        ReplicaReadsModule,
         AuthModule,
         LiveModule,
         HealthModule,

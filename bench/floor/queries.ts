@@ -1,5 +1,5 @@
 import { fromCents } from '../../src/common/money';
-import { EVENT_ORDER_LOCK, LIVE_CHANNEL } from '../../src/live/live-events';
+import { EVENT_THREAD_LOCK } from '../../src/live/live-events';
 
 /**
  * The floor's SQL: the same statements the service sends for these two routes, written out.
@@ -47,17 +47,11 @@ const INSERT_MESSAGE = `INSERT INTO order_messages (order_id, sender_id, content
   SELECT id, $2, $3 FROM orders WHERE id = $1 AND status <> 'CANCELLED' FOR NO KEY UPDATE
   RETURNING id, order_id, sender_id, content, sent_at`;
 
-/** LiveEventsWriter.record: the event row under the ordering lock, and its NOTIFY. */
-const RECORD_EVENT = `WITH ordered AS (SELECT pg_advisory_xact_lock($5)),
-  ev AS (
-    INSERT INTO thread_events (type, order_id, dispute_id, buyer_id, seller_id, payload)
-    SELECT $1, o.id, $3, o.buyer_id, o.seller_id, $4::json FROM orders o, ordered
-    WHERE o.id = $2
-    RETURNING id, order_id, dispute_id, buyer_id, seller_id
-  )
-  SELECT pg_notify($6, concat_ws(':', id, order_id, COALESCE(dispute_id, 0), buyer_id,
-                                 seller_id))
-  FROM ev`;
+/** LiveEventsWriter.record: the event row under its order's lock (it gets a position later). */
+const RECORD_EVENT = `WITH locked AS (SELECT pg_advisory_xact_lock($5, $2))
+  INSERT INTO thread_events (type, order_id, dispute_id, buyer_id, seller_id, payload)
+  SELECT $1, o.id, $3, o.buyer_id, o.seller_id, $4::json FROM orders o, locked
+  WHERE o.id = $2`;
 
 export const floorStatements = {
   account: (userId: number): Statement => ({ sql: CURRENT_ACCOUNT, params: [userId] }),
@@ -72,14 +66,7 @@ export const floorStatements = {
   }),
   recordMessageEvent: (orderId: number, message: MessageJson): Statement => ({
     sql: RECORD_EVENT,
-    params: [
-      'message.created',
-      orderId,
-      null,
-      JSON.stringify(message),
-      EVENT_ORDER_LOCK,
-      LIVE_CHANNEL,
-    ],
+    params: ['message.created', orderId, null, JSON.stringify(message), EVENT_THREAD_LOCK],
   }),
 };
 

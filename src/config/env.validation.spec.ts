@@ -27,6 +27,9 @@ describe('validateEnv', () => {
       UV_THREADPOOL_SIZE: 4,
       DB_STATEMENT_TIMEOUT_MS: 30_000,
       DB_LISTEN_CHECK_MS: 5_000,
+      EVENTS_TRANSPORT: 'postgres',
+      NATS_URL: 'nats://127.0.0.1:4222',
+      NATS_STREAM: 'ECHO_EVENTS',
       SSE_HEARTBEAT_MS: 15_000,
       JOBS_POLL_SECONDS: 2,
       AUTH_CACHE_MS: 5_000,
@@ -36,6 +39,24 @@ describe('validateEnv', () => {
       RATE_LIMIT_MESSAGES_PER_THREAD: 30,
       METRICS_ENABLED: 'false',
     });
+  });
+
+  it('takes NATS and replica URLs as lists, and refuses what is not one', () => {
+    const env = validateEnv({
+      EVENTS_TRANSPORT: 'nats',
+      NATS_URL: 'nats://a:4222,nats://b:4222',
+      DATABASE_REPLICA_URLS: 'postgres://r1/db,postgres://r2/db',
+    });
+    expect(env).toMatchObject({
+      EVENTS_TRANSPORT: 'nats',
+      NATS_URL: 'nats://a:4222,nats://b:4222',
+    });
+    expect(() => validateEnv({ EVENTS_TRANSPORT: 'kafka' })).toThrow(/EVENTS_TRANSPORT/);
+    expect(() => validateEnv({ NATS_URL: 'http://a' })).toThrow(/NATS_URL/);
+    expect(() => validateEnv({ DATABASE_REPLICA_URLS: 'postgres://r1/db,' })).toThrow(
+      /DATABASE_REPLICA_URLS/,
+    );
+    expect(() => validateEnv({ STRIPE_SECRET_KEY: 'pk_test_x' })).toThrow(/STRIPE_SECRET_KEY/);
   });
 
   it('reads numbers from their text and normalizes the prefix', () => {

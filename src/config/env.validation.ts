@@ -51,6 +51,17 @@ export class EnvironmentVariables {
   })
   DATABASE_URL?: string;
 
+  /**
+   * Streaming replicas of DATABASE_URL, comma-separated postgres:// URLs. Public reads that
+   * tolerate lag (listings, reviews and their averages) go to one of them; everything else,
+   * every write request and a user's own data included, stays on the primary.
+   */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/[^,\s]+(,postgres(ql)?:\/\/[^,\s]+)*$/, {
+    message: 'DATABASE_REPLICA_URLS must be postgres:// URLs separated by commas',
+  })
+  DATABASE_REPLICA_URLS?: string;
+
   @IsOptional()
   @IsString()
   DATA_DIR = './.data';
@@ -135,6 +146,27 @@ export class EnvironmentVariables {
   @Min(100)
   @Max(600_000)
   DB_LISTEN_CHECK_MS = 5_000;
+
+  /**
+   * How live events reach the instances: `postgres` (each instance LISTENs for the positions
+   * the sequencing rounds hand out, and reads the events from the outbox) or `nats` (a relay
+   * publishes the outbox to a NATS JetStream stream, which every instance consumes).
+   */
+  @IsOptional()
+  @IsIn(['postgres', 'nats'])
+  EVENTS_TRANSPORT: 'postgres' | 'nats' = 'postgres';
+
+  /** With EVENTS_TRANSPORT=nats: the NATS servers, comma-separated (nats://host:port). */
+  @IsOptional()
+  @Matches(/^(nats|tls):\/\/[^,\s]+(,(nats|tls):\/\/[^,\s]+)*$/, {
+    message: 'NATS_URL must be nats://host:port, or several separated by commas',
+  })
+  NATS_URL = 'nats://127.0.0.1:4222';
+
+  /** With EVENTS_TRANSPORT=nats: the JetStream stream (created if missing) and its subject. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'NATS_STREAM must be letters, digits, _ or -' })
+  NATS_STREAM = 'ECHO_EVENTS';
 
   @IsOptional()
   @IsString()

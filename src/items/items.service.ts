@@ -55,8 +55,11 @@ export class ItemsService {
     return Page.fromRows(rows, query.limit, toItemResponse);
   }
 
+  /** Public: a replica may serve it, a moment behind the primary (README, Scaling out). */
   async get(id: number): Promise<ItemResponse> {
-    return toItemResponse(await this.load(id));
+    const item = await this.items.findPublished(id);
+    if (!item) throw itemNotFound(id);
+    return toItemResponse(item);
   }
 
   /** Its owner or an admin: declared on the route (@RequireOwner). */

@@ -1,65 +1,56 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import type { Client, Notification } from 'pg';
-import type { EnvironmentVariables } from '../config/env.validation';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { EVENT_FEED, type EventFeed, type FeedSink } from './event-feed';
 import { keysOf, scopeKey, type LiveEvent, type StreamScope } from './live-events';
-import { LiveEventsRepository } from './live-events.repository';
+import { LiveEventsRepository, type Followed } from './live-events.repository';
+
+/** Events fetched per query when a window of positions is delivered. */
+const WINDOW_PAGE = 500;
 
 export interface Subscriber {
   scope: StreamScope;
   deliver(event: LiveEvent): void;
-  /** The bus lost its LISTEN connection: events may have been missed, the stream must end. */
+  /** The bus lost its feed: events may have been missed, the stream must end. */
   interrupt(): void;
 }
 
 /**
- * One LISTEN connection per instance. Notifications carry ids; when a local stream follows one
- * of the event's scopes, the events are fetched in one query per burst and handed to it. With
- * no local subscriber an event costs nothing but the notification.
- *
- * A LISTEN connection only receives, so a database that goes silent (a partition, a hung server)
- * would leave it open and deaf without any error. It is therefore checked with a query every
- * DB_LISTEN_CHECK_MS; one that does not answer within as long again is cut and counts as lost.
+ * The open streams of this instance, and what feeds them (EventFeed: LISTEN or NATS). A feed
+ * that carries positions only has the bus fetch, in one query per burst, the events up to them
+ * that local streams follow; one that carries events has them handed over directly. Either way
+ * each stream gets each event once, in position order. With no local subscriber an event costs
+ * the instance nothing but the feed's message.
  */
 @Injectable()
-export class LiveEventBus implements OnModuleInit, OnModuleDestroy {
+export class LiveEventBus implements OnModuleInit, OnModuleDestroy, FeedSink {
   private readonly logger = new Logger('LiveEventBus');
   private readonly subscribers = new Map<string, Set<Subscriber>>();
-  private listener: Client | null = null;
-  private pending = new Set<number>();
+  /** The last position delivered (or passed over, with nobody following it) here. */
+  private delivered = 0;
+  /** The last position known to be in the outbox. */
+  private notified = 0;
   private flushing: Promise<void> | null = null;
   private closed = false;
-  private readonly checkMs: number;
-  private checker: NodeJS.Timeout | undefined;
-  private checking = false;
 
   constructor(
     private readonly events: LiveEventsRepository,
-    config: ConfigService<EnvironmentVariables, true>,
-  ) {
-    this.checkMs = config.get('DB_LISTEN_CHECK_MS', { infer: true });
-  }
+    @Inject(EVENT_FEED) private readonly feed: EventFeed,
+  ) {}
 
-  async onModuleInit(): Promise<void> {
-    await this.listen();
-    this.checker = setInterval(() => void this.check(), this.checkMs);
-    this.checker.unref();
+  onModuleInit(): Promise<void> {
+    return this.feed.start(this);
   }
 
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
-    clearInterval(this.checker);
-    for (const set of this.subscribers.values()) for (const s of set) s.interrupt();
+    this.interruptAll();
     this.subscribers.clear();
-    const listener = this.listener;
-    this.listener = null;
-    if (listener) await this.events.close(listener, this.checkMs);
+    await this.feed.stop();
   }
 
   subscribe(subscriber: Subscriber): () => void {
-    // Without a LISTEN connection (reconnecting after a database outage) the stream would stay
-    // open and silently miss events: end it at once, so that its client retries.
-    if (!this.listener) queueMicrotask(() => subscriber.interrupt());
+    // Without its feed (reconnecting after an outage) the stream would stay open and silently
+    // miss events: end it at once, so that its client retries.
+    if (!this.feed.up) queueMicrotask(() => subscriber.interrupt());
     const key = scopeKey(subscriber.scope);
     let set = this.subscribers.get(key);
     if (!set) this.subscribers.set(key, (set = new Set()));
@@ -77,72 +68,73 @@ export class LiveEventBus implements OnModuleInit, OnModuleDestroy {
     return n;
   }
 
-  /** A failed check cuts the connection; its loss is then handled like any other. */
-  private async check(): Promise<void> {
-    const listener = this.listener;
-    if (!listener || this.checking || this.closed) return;
-    this.checking = true;
-    try {
-      await this.events.check(listener, this.checkMs);
-    } finally {
-      this.checking = false;
-    }
+  async ready(): Promise<void> {
+    // Positions before this one are the replays' (Last-Event-ID); live delivery starts here.
+    const last = await this.events.lastSeq();
+    this.delivered = Math.max(this.delivered, last);
+    this.notified = Math.max(this.notified, last);
   }
 
-  private async listen(): Promise<void> {
-    const client = await this.events.listen(
-      (n) => this.onNotification(n),
-      // A failed attempt is not the listener: only the current listener's loss starts one
-      // reconnect, else every outage would multiply the LISTEN connections.
-      (lost, err) => {
-        if (this.listener === lost) this.onListenerLost(err);
-      },
-    );
-    // The application shut down while this reconnect was under way.
-    if (this.closed) return this.events.close(client, this.checkMs);
-    this.listener = client;
+  lost(): void {
+    if (!this.closed) this.interruptAll();
   }
 
-  /**
-   * A lost LISTEN connection may have dropped notifications, so every open stream is ended:
-   * clients reconnect with Last-Event-ID and get what they missed from the database.
-   */
-  private onListenerLost(err: Error): void {
-    if (this.closed) return;
-    this.logger.warn({ err }, 'LISTEN connection lost; ending open streams and reconnecting');
-    for (const set of this.subscribers.values()) for (const s of set) s.interrupt();
-    this.listener = null;
-    const retry = (delay: number) =>
-      setTimeout(() => {
-        if (this.closed) return;
-        // Capped at a second, so live events flow again within about a second of the database.
-        this.listen().catch(() => retry(Math.min(delay * 2, 1_000)));
-      }, delay).unref();
-    retry(200);
-  }
-
-  private onNotification(n: Notification): void {
-    const [id, orderId, disputeId, buyerId, sellerId] = (n.payload ?? '').split(':').map(Number);
-    if (!id) return;
-    const keys = keysOf({ orderId, disputeId: disputeId || null, buyerId, sellerId });
-    if (!keys.some((k) => this.subscribers.has(k))) return;
-    this.pending.add(id);
+  advanceTo(seq: number): void {
+    if (seq <= this.notified) return;
+    this.notified = seq;
     this.flushing ??= Promise.resolve().then(() => this.flush());
   }
 
+  deliver(events: LiveEvent[]): void {
+    for (const event of events) {
+      if (event.id <= this.delivered) continue;
+      this.delivered = this.notified = event.id;
+      this.hand(event);
+    }
+  }
+
+  private hand(event: LiveEvent): void {
+    for (const key of keysOf(event)) {
+      for (const s of this.subscribers.get(key) ?? []) s.deliver(event);
+    }
+  }
+
+  private interruptAll(): void {
+    for (const set of this.subscribers.values()) for (const s of set) s.interrupt();
+  }
+
+  /** The scopes this instance's streams follow. */
+  private followed(): Followed {
+    const followed: Followed = { orderIds: [], disputeIds: [], userIds: [] };
+    for (const key of this.subscribers.keys()) {
+      const [kind, id] = key.split(':');
+      const ids =
+        kind === 'order'
+          ? followed.orderIds
+          : kind === 'dispute'
+            ? followed.disputeIds
+            : followed.userIds;
+      ids.push(Number(id));
+    }
+    return followed;
+  }
+
+  /** Delivers the positions notified since the last flush, in order, page by page. */
   private async flush(): Promise<void> {
-    while (this.pending.size) {
-      const ids = [...this.pending];
-      this.pending.clear();
+    while (this.delivered < this.notified) {
+      const to = this.notified;
+      if (this.subscribers.size === 0) {
+        this.delivered = to;
+        continue;
+      }
       try {
-        for (const event of await this.events.byIds(ids)) {
-          for (const key of keysOf(event)) {
-            for (const s of this.subscribers.get(key) ?? []) s.deliver(event);
-          }
-        }
+        const page = await this.events.window(this.delivered, to, this.followed(), WINDOW_PAGE);
+        page.forEach((event) => this.hand(event));
+        this.delivered = page.length === WINDOW_PAGE ? page[page.length - 1].id : to;
       } catch (err) {
         this.logger.error({ err }, 'Could not fetch notified events; ending open streams');
-        for (const set of this.subscribers.values()) for (const s of set) s.interrupt();
+        this.interruptAll();
+        this.delivered = to;
       }
     }
     this.flushing = null;

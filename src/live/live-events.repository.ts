@@ -1,12 +1,15 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import type { Client, ClientConfig, Notification, QueryConfig } from 'pg';
+import type { Client, ClientConfig, Notification, Pool, QueryConfig } from 'pg';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { BoundedClient, cutConnection } from '../database/bounded-client';
 import {
-  EVENT_ORDER_LOCK,
+  EVENT_THREAD_LOCK,
   LIVE_CHANNEL,
+  RELAY_LOCK,
+  SEQUENCER_LOCK,
   LISTENER_APPLICATION_NAME,
   type LiveEvent,
   type LiveEventType,
@@ -14,7 +17,7 @@ import {
 } from './live-events';
 
 interface EventRow {
-  id: string;
+  seq: string;
   type: LiveEvent['type'];
   order_id: number;
   dispute_id: number | null;
@@ -24,7 +27,7 @@ interface EventRow {
 }
 
 const toLiveEvent = (r: EventRow): LiveEvent => ({
-  id: Number(r.id),
+  id: Number(r.seq),
   type: r.type,
   orderId: r.order_id,
   disputeId: r.dispute_id,
@@ -33,18 +36,25 @@ const toLiveEvent = (r: EventRow): LiveEvent => ({
   payload: r.payload,
 });
 
-const COLUMNS = 'id, type, order_id, dispute_id, buyer_id, seller_id, payload';
+const COLUMNS = 'seq, type, order_id, dispute_id, buyer_id, seller_id, payload';
 
-/** Every query of the thread events, and the LISTEN connection that hears of new ones. */
+/** The streams a window of events is fetched for: the ids of each kind of scope. */
+export interface Followed {
+  orderIds: number[];
+  disputeIds: number[];
+  userIds: number[];
+}
+
+/** Every query of the thread events, and the LISTEN connection that hears of new positions. */
 @Injectable()
 export class LiveEventsRepository {
   constructor(private readonly db: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
   /**
-   * Appends an event in the unit of work of the request and queues its NOTIFY, which
-   * PostgreSQL delivers only if and when that transaction commits: a rolled-back write notifies
-   * no one. The notification carries ids only; listeners fetch the payload when someone is
-   * subscribed. The advisory lock orders the events' ids as their transactions commit.
+   * Appends an event in the unit of work of the request. The lock on the event's order, held
+   * until commit, makes the events of one order take their ids in commit order; events of
+   * other orders are not held up. The event has no position (`seq`) yet: sequence() gives it
+   * one once its transaction has ended, and the streams follow positions.
    */
   async append(
     type: LiveEventType,
@@ -52,54 +62,130 @@ export class LiveEventsRepository {
     payload: unknown,
   ): Promise<void> {
     await this.db.tx.query(
-      `WITH ordered AS (SELECT pg_advisory_xact_lock($5)),
-       ev AS (
-         INSERT INTO thread_events (type, order_id, dispute_id, buyer_id, seller_id, payload)
-         SELECT $1, o.id, $3, o.buyer_id, o.seller_id, $4::json FROM orders o, ordered
-         WHERE o.id = $2
-         RETURNING id, order_id, dispute_id, buyer_id, seller_id
-       )
-       SELECT pg_notify($6, concat_ws(':', id, order_id, COALESCE(dispute_id, 0), buyer_id,
-                                      seller_id))
-       FROM ev`,
-      [
-        type,
-        ref.orderId,
-        ref.disputeId ?? null,
-        JSON.stringify(payload),
-        EVENT_ORDER_LOCK,
-        LIVE_CHANNEL,
-      ],
+      `WITH locked AS (SELECT pg_advisory_xact_lock($5, $2))
+       INSERT INTO thread_events (type, order_id, dispute_id, buyer_id, seller_id, payload)
+       SELECT $1, o.id, $3, o.buyer_id, o.seller_id, $4::json FROM orders o, locked
+       WHERE o.id = $2`,
+      [type, ref.orderId, ref.disputeId ?? null, JSON.stringify(payload), EVENT_THREAD_LOCK],
     );
   }
 
-  /** A stream's events after `afterId`, for clients that reconnect with Last-Event-ID. */
-  async after(scope: StreamScope, afterId: number, limit: number): Promise<LiveEvent[]> {
-    const params = [scope.id, afterId, limit];
+  /**
+   * One sequencing round: gives positions, in id order, to the events whose transactions are
+   * over and older than every transaction still in flight (`tx_id` below the snapshot's xmin:
+   * nothing can commit there any more), holding back an event while an earlier event of its
+   * order is not ready yet (ids are in commit order within an order). So positions never go to
+   * a late committer below one already handed out, and follow commit order within each order.
+   * One round at a time across instances (an advisory lock that no write takes); a round that
+   * finds another under way does nothing. The positions' NOTIFY is sent by the round's own
+   * statement, never in a write's transaction. Returns how many events got a position.
+   */
+  async sequence(limit: number): Promise<number> {
+    // One statement, so a round sends no BEGIN or COMMIT of its own. Its snapshot is taken
+    // before it has the lock, so it may meet events that the round before it numbered after
+    // that snapshot: `seq IS NULL` is checked again on the row itself, and those are left as
+    // they are (their numbers from this round are simply not used). It goes to the primary's
+    // pool directly: a background round is no request's query.
+    const pool = (this.db.tx.connection.driver as PostgresDriver).master as Pool;
+    const { rows } = await pool.query<{ n: number }>(
+      `WITH lock AS (SELECT pg_try_advisory_xact_lock($3) AS got),
+       horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin),
+       ready AS (
+         SELECT e.id FROM thread_events e, horizon h, lock l
+         WHERE l.got AND e.seq IS NULL AND e.tx_id < h.xmin
+           AND NOT EXISTS (
+             SELECT 1 FROM thread_events p
+             WHERE p.seq IS NULL AND p.order_id = e.order_id AND p.id < e.id
+               AND p.tx_id >= h.xmin)
+         ORDER BY e.id LIMIT $1
+       ),
+       numbered AS (
+         SELECT r.id, nextval('thread_events_seq_seq') AS seq
+         FROM (SELECT id FROM ready ORDER BY id) r
+       ),
+       done AS (
+         UPDATE thread_events t SET seq = n.seq FROM numbered n
+         WHERE t.id = n.id AND t.seq IS NULL
+         RETURNING t.seq
+       )
+       SELECT d.n, CASE WHEN d.n > 0 THEN pg_notify($2, d.last::text) END AS notified
+       FROM (SELECT count(*)::int AS n, max(seq) AS last FROM done) d`,
+      [limit, LIVE_CHANNEL, SEQUENCER_LOCK],
+    );
+    return rows[0].n;
+  }
+
+  /**
+   * Runs a relay round, in a transaction that holds the relay lock (an advisory lock that no
+   * write takes) until it ends; 0 when another instance's round holds it.
+   */
+  relay(round: () => Promise<number>): Promise<number> {
+    return this.db.withTransaction(async () => {
+      const [{ got }]: { got: boolean }[] = await this.db.tx.query(
+        'SELECT pg_try_advisory_xact_lock($1) AS got',
+        [RELAY_LOCK],
+      );
+      return got ? round() : 0;
+    });
+  }
+
+  /** Every stream's events after position `afterSeq`, in position order, at most `limit`. */
+  async sinceSeq(afterSeq: number, limit: number): Promise<LiveEvent[]> {
+    const rows: EventRow[] = await this.db.tx.query(
+      `SELECT ${COLUMNS} FROM thread_events WHERE seq > $1 ORDER BY seq LIMIT $2`,
+      [afterSeq, limit],
+    );
+    return rows.map(toLiveEvent);
+  }
+
+  /** The last position handed out (0 when none). */
+  async lastSeq(): Promise<number> {
+    const [{ last }]: { last: string }[] = await this.db.tx.query(
+      'SELECT COALESCE(max(seq), 0) AS last FROM thread_events',
+    );
+    return Number(last);
+  }
+
+  /** A stream's events after position `afterSeq`, for clients that reconnect with Last-Event-ID. */
+  async after(scope: StreamScope, afterSeq: number, limit: number): Promise<LiveEvent[]> {
+    const params = [scope.id, afterSeq, limit];
     const sql =
       scope.kind === 'order'
         ? `SELECT ${COLUMNS} FROM thread_events
-           WHERE order_id = $1 AND dispute_id IS NULL AND id > $2 ORDER BY id LIMIT $3`
+           WHERE order_id = $1 AND dispute_id IS NULL AND seq > $2 ORDER BY seq LIMIT $3`
         : scope.kind === 'dispute'
           ? `SELECT ${COLUMNS} FROM thread_events
-             WHERE dispute_id = $1 AND id > $2 ORDER BY id LIMIT $3`
-          : // The union is over ids: json payloads have no equality operator for UNION.
-            `SELECT ${COLUMNS} FROM thread_events WHERE id IN (
-               (SELECT id FROM thread_events WHERE buyer_id = $1 AND id > $2
-                ORDER BY id LIMIT $3)
+             WHERE dispute_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`
+          : // The union is over positions: json payloads have no equality operator for UNION.
+            `SELECT ${COLUMNS} FROM thread_events WHERE seq IN (
+               (SELECT seq FROM thread_events WHERE buyer_id = $1 AND seq > $2
+                ORDER BY seq LIMIT $3)
                UNION
-               (SELECT id FROM thread_events WHERE seller_id = $1 AND id > $2
-                ORDER BY id LIMIT $3)
-             ) ORDER BY id LIMIT $3`;
+               (SELECT seq FROM thread_events WHERE seller_id = $1 AND seq > $2
+                ORDER BY seq LIMIT $3)
+             ) ORDER BY seq LIMIT $3`;
     const rows: EventRow[] = await this.db.tx.query(sql, params);
     return rows.map(toLiveEvent);
   }
 
-  /** The notified events, in id order. */
-  async byIds(ids: number[]): Promise<LiveEvent[]> {
+  /**
+   * The events at positions in (`afterSeq`, `toSeq`] that belong to the followed streams, in
+   * position order, at most `limit`.
+   */
+  async window(
+    afterSeq: number,
+    toSeq: number,
+    followed: Followed,
+    limit: number,
+  ): Promise<LiveEvent[]> {
     const rows: EventRow[] = await this.db.tx.query(
-      `SELECT ${COLUMNS} FROM thread_events WHERE id = ANY($1::bigint[]) ORDER BY id`,
-      [ids],
+      `SELECT ${COLUMNS} FROM thread_events
+       WHERE seq > $1 AND seq <= $2
+         AND ((dispute_id IS NULL AND order_id = ANY($3::int[]))
+              OR dispute_id = ANY($4::int[])
+              OR buyer_id = ANY($5::int[]) OR seller_id = ANY($5::int[]))
+       ORDER BY seq LIMIT $6`,
+      [afterSeq, toSeq, followed.orderIds, followed.disputeIds, followed.userIds, limit],
     );
     return rows.map(toLiveEvent);
   }

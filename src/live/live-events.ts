@@ -14,14 +14,24 @@ export const LIVE_CHANNEL = 'echo_thread_events';
 export const LISTENER_APPLICATION_NAME = 'echo-live-events';
 
 /**
- * Advisory lock key taken just before an event row gets its id and held until commit, so event
- * ids are handed out in commit order across all instances: a reader that has seen id N can
- * never later find a committed event below N.
+ * The first key of the advisory lock an event's transaction takes on its order (the second key
+ * is the order's id) just before the event row gets its id, held until commit: the events of one
+ * order get their ids in commit order. Writes to different orders never wait for each other.
  */
-export const EVENT_ORDER_LOCK = 7_347_761;
+export const EVENT_THREAD_LOCK = 7_347_761;
+
+/**
+ * The advisory lock a sequencing round takes (never a write): one round at a time, on any
+ * instance, hands out the events' public positions (`seq`).
+ */
+export const SEQUENCER_LOCK = 7_347_762;
+
+/** The advisory lock a relay round takes (EVENTS_TRANSPORT=nats): one publisher at a time. */
+export const RELAY_LOCK = 7_347_763;
 
 /** One stored event, as the streams deliver it. */
 export interface LiveEvent {
+  /** Its position in the log (`seq`): what a client resumes after (Last-Event-ID). */
   id: number;
   type: LiveEventType;
   orderId: number;

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { LiveEventBus } from '../live/live-event-bus';
 import { MetricsRepository } from './metrics.repository';
+import { ReplicaReads } from '../database/replica-reads';
 
 /** Prometheus metrics of this instance (GET /metrics when METRICS_ENABLED=true). */
 @Injectable()
@@ -21,6 +22,7 @@ export class MetricsService implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     database: MetricsRepository,
     bus: LiveEventBus,
+    replicas: ReplicaReads,
   ) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
@@ -37,6 +39,23 @@ export class MetricsService implements OnModuleInit {
       registers: [this.registry],
       collect() {
         this.set(database.poolUsage().waiting);
+      },
+    });
+    new Gauge({
+      name: 'echo_db_replica_reads',
+      help: 'Reads served by a read replica (DATABASE_REPLICA_URLS) since the start.',
+      registers: [this.registry],
+      collect() {
+        this.set(replicas.servedByReplicas());
+      },
+    });
+    new Gauge({
+      name: 'echo_db_replicas_in_recovery',
+      help: '1 when every read replica answers pg_is_in_recovery() true (a standby), 0 when one does not, -1 without replicas.',
+      registers: [this.registry],
+      async collect() {
+        const standby = await replicas.replicasInRecovery().catch(() => false);
+        this.set(standby === null ? -1 : standby ? 1 : 0);
       },
     });
     new Gauge({

@@ -1,6 +1,7 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
+import { ReplicaReads } from '../database/replica-reads';
 import type { Repository, SelectQueryBuilder } from 'typeorm';
 import type { OrderStatus } from '../orders/order-process';
 import { Review } from './review.entity';
@@ -58,7 +59,10 @@ const RECORD_SELECT = selectList(RECORD_COLUMNS);
 /** Every query of reviews and of the creators' ratings they feed. */
 @Injectable()
 export class ReviewsRepository {
-  constructor(private readonly db: TransactionHost<TransactionalAdapterTypeOrm>) {}
+  constructor(
+    private readonly db: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly replica: ReplicaReads,
+  ) {}
 
   private get reviews(): Repository<Review> {
     return this.db.tx.getRepository(Review);
@@ -105,14 +109,19 @@ export class ReviewsRepository {
     return { ok: false, reason: refusal };
   }
 
-  /** Reviews about one creator, newest first: `limit` rows below the id `before`. */
+  /**
+   * Reviews about one creator, newest first: `limit` rows below the id `before`. Public, and
+   * fine a moment behind: read from a replica when there is one.
+   */
   pageAbout(reviewedUserId: number, before: number, limit: number): Promise<ReviewRecord[]> {
-    return this.records()
-      .where('r.reviewed_user_id = :reviewedUserId', { reviewedUserId })
-      .andWhere('r.id < :before', { before })
-      .orderBy('r.id', 'DESC')
-      .limit(limit)
-      .getRawMany<ReviewRecord>();
+    return this.replica.run((m) =>
+      this.records(m.getRepository(Review))
+        .where('r.reviewed_user_id = :reviewedUserId', { reviewedUserId })
+        .andWhere('r.id < :before', { before })
+        .orderBy('r.id', 'DESC')
+        .limit(limit)
+        .getRawMany<ReviewRecord>(),
+    );
   }
 
   /** Every review, newest first: `limit` rows below the id `before`. */
@@ -135,6 +144,7 @@ export class ReviewsRepository {
    * Reads the maintained aggregate: one row by primary key, the same cost at 10 reviews as at a
    * million. Null when the user does not exist; a user without reviews has no aggregate row yet.
    * One hand-written statement on purpose: its plan is what the e2e test holds to one row.
+   * Public: read from a replica when there is one.
    */
   async ratingOf(userId: number): Promise<CreatorRating | null> {
     const rows: {
@@ -145,12 +155,14 @@ export class ReviewsRepository {
       s3: number | null;
       s4: number | null;
       s5: number | null;
-    }[] = await this.db.tx.query(
-      `SELECT u.id AS user_id, r.review_count AS "reviewCount", r.s1, r.s2, r.s3, r.s4, r.s5,
+    }[] = await this.replica.run((m) =>
+      m.query(
+        `SELECT u.id AS user_id, r.review_count AS "reviewCount", r.s1, r.s2, r.s3, r.s4, r.s5,
               round(r.score_sum::numeric / NULLIF(r.review_count, 0), 1) AS average
        FROM users u LEFT JOIN user_ratings r ON r.user_id = u.id
        WHERE u.id = $1`,
-      [userId],
+        [userId],
+      ),
     );
     if (!rows.length) return null;
     const r = rows[0];
@@ -167,7 +179,7 @@ export class ReviewsRepository {
     return (affected ?? 0) > 0;
   }
 
-  private records(): SelectQueryBuilder<Review> {
-    return this.reviews.createQueryBuilder('r').innerJoin('r.author', 'u').select(RECORD_SELECT);
+  private records(reviews = this.reviews): SelectQueryBuilder<Review> {
+    return reviews.createQueryBuilder('r').innerJoin('r.author', 'u').select(RECORD_SELECT);
   }
 }

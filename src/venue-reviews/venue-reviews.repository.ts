@@ -1,6 +1,7 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
+import { ReplicaReads } from '../database/replica-reads';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { isUniqueViolation } from '../common/errors/pg-errors';
 import { Event } from '../events/event.entity';
@@ -58,7 +59,10 @@ const RECORD_SELECT = selectList(RECORD_COLUMNS);
 /** Every query of venue and event reviews, their ratings, and the targets they lock. */
 @Injectable()
 export class VenueReviewsRepository {
-  constructor(private readonly db: TransactionHost<TransactionalAdapterTypeOrm>) {}
+  constructor(
+    private readonly db: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly replica: ReplicaReads,
+  ) {}
 
   /**
    * Share-locks the venue or event (not deleted) until the unit of work ends, so that it cannot
@@ -103,29 +107,36 @@ export class VenueReviewsRepository {
     }
   }
 
-  /** Reviews of one target, newest first: `limit` rows below the id `before`. */
+  /**
+   * Reviews of one target, newest first: `limit` rows below the id `before`. Public, and fine a
+   * moment behind: read from a replica when there is one.
+   */
   page({ targetType, targetId }: Target, before: number, limit: number) {
-    return this.db.tx
-      .getRepository(VenueEventReview)
-      .createQueryBuilder('r')
-      .innerJoin('r.author', 'u')
-      .select(RECORD_SELECT)
-      .where('r.target_type = :targetType AND r.target_id = :targetId', { targetType, targetId })
-      .andWhere('r.id < :before', { before })
-      .orderBy('r.id', 'DESC')
-      .limit(limit)
-      .getRawMany<VenueReviewRecord>();
+    return this.replica.run((m) =>
+      m
+        .getRepository(VenueEventReview)
+        .createQueryBuilder('r')
+        .innerJoin('r.author', 'u')
+        .select(RECORD_SELECT)
+        .where('r.target_type = :targetType AND r.target_id = :targetId', { targetType, targetId })
+        .andWhere('r.id < :before', { before })
+        .orderBy('r.id', 'DESC')
+        .limit(limit)
+        .getRawMany<VenueReviewRecord>(),
+    );
   }
 
-  /** One row of the maintained aggregate: constant time. */
+  /** One row of the maintained aggregate: constant time. Public: from a replica if any. */
   async ratingOf({ targetType, targetId }: Target): Promise<TargetRating> {
-    const row = await this.db.tx
-      .getRepository(VenueEventRating)
-      .createQueryBuilder('g')
-      .select('g.review_count', 'count')
-      .addSelect('round(g.score_sum::numeric / NULLIF(g.review_count, 0), 1)', 'average')
-      .where('g.target_type = :targetType AND g.target_id = :targetId', { targetType, targetId })
-      .getRawOne<{ count: number; average: string | null }>();
+    const row = await this.replica.run((m) =>
+      m
+        .getRepository(VenueEventRating)
+        .createQueryBuilder('g')
+        .select('g.review_count', 'count')
+        .addSelect('round(g.score_sum::numeric / NULLIF(g.review_count, 0), 1)', 'average')
+        .where('g.target_type = :targetType AND g.target_id = :targetId', { targetType, targetId })
+        .getRawOne<{ count: number; average: string | null }>(),
+    );
     return {
       average: row?.average == null ? null : Number(row.average),
       count: row?.count ?? 0,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
-import { EVENT_ORDER_LOCK } from '../../src/live/live-events';
+import { EVENT_THREAD_LOCK } from '../../src/live/live-events';
 import { aUser, anAdmin, anItem, type TestUser } from '../support/factories';
 import { checkInvariants } from '../support/invariants';
 import { lockWaiters, raceBehindGate } from '../support/races';
@@ -195,14 +195,14 @@ describe('concurrency (issue #9)', () => {
     it('messages racing a cancellation or a resolve wait for it, then get 409', async () => {
       const id = await anOrder(buyer());
       const dispute = await created(post(buyer(), '/disputes', { orderId: id, reason: 'x' }));
-      // The lock that orders events stops the cancel and the resolve just before they commit,
-      // holding their rows; the messages arrive while they wait.
+      // The lock that orders the order's events stops the cancel and the resolve just before
+      // they commit, holding their rows; the messages arrive while they wait.
       const gate = await t.sql.connect();
       let changes: Promise<Response[]>;
       let messages: Promise<Response[]>;
       try {
         await gate.query('BEGIN');
-        await gate.query('SELECT pg_advisory_xact_lock($1)', [EVENT_ORDER_LOCK]);
+        await gate.query('SELECT pg_advisory_xact_lock($1, $2)', [EVENT_THREAD_LOCK, id]);
         changes = Promise.all([
           move(id, 'CANCELLED', seller()),
           patch(admins[0], `/disputes/${dispute}/resolve`, { resolution: 'Closed' }),

@@ -175,8 +175,9 @@ export async function checkInvariants(t: TestApp, reported: Reported): Promise<v
   // Messages: on an order that exists, and never on an order cancelled before them (nor on a
   // dispute closed before them). Timestamps cannot tell: sent_at and changed_at are both now(),
   // the start of their transactions, and two overlapping transactions may commit in either
-  // order. Event ids can: they are handed out under a lock held until commit, so they follow
-  // commit order, and each message and change writes its event in its own transaction.
+  // order. Event ids can: each is handed out under its order's lock, held until commit, so the
+  // events of one order follow commit order, and each message and change writes its event in
+  // its own transaction.
   expect(
     await rows(`SELECT m.id FROM order_messages m LEFT JOIN orders o ON o.id = m.order_id
                 WHERE o.id IS NULL`),
