@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { LiveEventsRepository } from './live-events.repository';
+import { Rounds } from './rounds';
 
 /** How often each instance runs a sequencing round. */
 const ROUND_MS = 50;
@@ -14,45 +15,22 @@ const ROUND_SIZE = 1_000;
  */
 @Injectable()
 export class EventSequencer implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger('EventSequencer');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
-  private closed = false;
-  private failing = false;
+  private readonly rounds: Rounds;
 
-  constructor(private readonly events: LiveEventsRepository) {}
+  constructor(events: LiveEventsRepository) {
+    this.rounds = new Rounds(
+      new Logger('EventSequencer'),
+      'Sequencing live events',
+      ROUND_MS,
+      async () => (await events.sequence(ROUND_SIZE)) === ROUND_SIZE,
+    );
+  }
 
   onModuleInit(): void {
-    this.schedule(0);
+    this.rounds.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(ms: number): void {
-    if (this.closed) return;
-    this.timer = setTimeout(() => {
-      this.running = this.round().finally(() => (this.running = null));
-    }, ms);
-    this.timer.unref();
-  }
-
-  private async round(): Promise<void> {
-    let next = ROUND_MS;
-    try {
-      const done = await this.events.sequence(ROUND_SIZE);
-      if (this.failing) this.logger.log('Sequencing events again');
-      this.failing = false;
-      // A full round may have left more behind.
-      if (done === ROUND_SIZE) next = 0;
-    } catch (err) {
-      // The database is away: say so once, and keep trying.
-      if (!this.failing) this.logger.warn({ err }, 'Could not sequence events; retrying');
-      this.failing = true;
-    }
-    this.schedule(next);
+  onModuleDestroy(): Promise<void> {
+    return this.rounds.stop();
   }
 }

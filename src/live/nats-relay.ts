@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { LiveEventsRepository } from './live-events.repository';
 import { NatsStream } from './nats-stream';
+import { Rounds } from './rounds';
 
 /** How often each instance's relay looks for positions to publish. */
 const ROUND_MS = 50;
@@ -18,52 +19,30 @@ const BOOTSTRAP = 1_000;
  */
 @Injectable()
 export class NatsRelay implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger('NatsRelay');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
-  private closed = false;
-  private failing = false;
+  private readonly rounds: Rounds;
 
-  constructor(
-    private readonly events: LiveEventsRepository,
-    private readonly nats: NatsStream,
-  ) {}
+  constructor(events: LiveEventsRepository, nats: NatsStream) {
+    this.rounds = new Rounds(
+      new Logger('NatsRelay'),
+      'Publishing live events to NATS',
+      ROUND_MS,
+      async () => {
+        const published = await events.relay(async () => {
+          const last = (await nats.lastPublished()) ?? (await events.lastSeq()) - BOOTSTRAP;
+          const page = await events.sinceSeq(Math.max(0, last), ROUND_SIZE);
+          await nats.publish(page);
+          return page.length;
+        });
+        return published === ROUND_SIZE;
+      },
+    );
+  }
 
   onModuleInit(): void {
-    this.schedule(0);
+    this.rounds.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(ms: number): void {
-    if (this.closed) return;
-    this.timer = setTimeout(() => {
-      this.running = this.round().finally(() => (this.running = null));
-    }, ms);
-    this.timer.unref();
-  }
-
-  private async round(): Promise<void> {
-    let next = ROUND_MS;
-    try {
-      const published = await this.events.relay(async () => {
-        const last = (await this.nats.lastPublished()) ?? (await this.events.lastSeq()) - BOOTSTRAP;
-        const page = await this.events.sinceSeq(Math.max(0, last), ROUND_SIZE);
-        await this.nats.publish(page);
-        return page.length;
-      });
-      if (this.failing) this.logger.log('Publishing live events to NATS again');
-      this.failing = false;
-      if (published === ROUND_SIZE) next = 0;
-    } catch (err) {
-      // NATS (or the database) is away: say so once, and keep trying.
-      if (!this.failing) this.logger.warn({ err }, 'Could not publish live events; retrying');
-      this.failing = true;
-    }
-    this.schedule(next);
+  onModuleDestroy(): Promise<void> {
+    return this.rounds.stop();
   }
 }

@@ -1,0 +1,52 @@
+import type { Logger } from '@nestjs/common';
+
+/**
+ * A piece of background work repeated every `everyMs` on this instance: one round at a time,
+ * the next one at once when a round says it left work behind. A failing round (the database or
+ * NATS away) is reported once, and its recovery once, and the rounds go on.
+ */
+export class Rounds {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | null = null;
+  private closed = false;
+  private failing = false;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly what: string,
+    private readonly everyMs: number,
+    /** One round; true when it left work behind. */
+    private readonly round: () => Promise<boolean>,
+  ) {}
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(ms: number): void {
+    if (this.closed) return;
+    this.timer = setTimeout(() => {
+      this.running = this.run().finally(() => (this.running = null));
+    }, ms);
+    this.timer.unref();
+  }
+
+  private async run(): Promise<void> {
+    let more = false;
+    try {
+      more = await this.round();
+      if (this.failing) this.logger.log(`${this.what}: working again`);
+      this.failing = false;
+    } catch (err) {
+      if (!this.failing) this.logger.warn({ err }, `${this.what} failed; retrying`);
+      this.failing = true;
+    }
+    this.schedule(more ? 0 : this.everyMs);
+  }
+}
