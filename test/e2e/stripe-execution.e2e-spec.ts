@@ -196,7 +196,7 @@ describe('payouts and refunds executed at Stripe (the stand-in)', () => {
     stripe.failNext(1);
     const created = await payOut(s.id);
     expect(created).toMatchObject({ amount: 35, execution: 'PENDING' });
-    // The queue retries after retryDelaySeconds (10 s), with backoff and jitter: up to 20 s.
+    // The queue retries after retryDelaySeconds (2 s), with backoff and jitter.
     const done = await settled(s, created.id, 40_000);
     expect(done).toMatchObject({
       execution: 'SUCCEEDED',
@@ -238,7 +238,7 @@ describe('payouts and refunds executed at Stripe (the stand-in)', () => {
     const refunds = stripe.created.refunds;
     const disputeId = await aDispute(t, buyer, orderId, 'Nothing was delivered.');
 
-    // Stripe's first answer is a 500, so the entry is PENDING until the job's retry (10 s on).
+    // Stripe's first answer is a 500, so the entry is PENDING until the job's retry (2 s on).
     stripe.failNext(1);
     await resolveDispute(t, admin, disputeId, 40, 'Refunded 40.');
     const pending = await entryOf(s, orderId, 'REFUND');
