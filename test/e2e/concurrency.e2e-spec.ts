@@ -195,19 +195,22 @@ describe('concurrency (issue #9)', () => {
     it('messages racing a cancellation or a resolve wait for it, then get 409', async () => {
       const id = await anOrder(buyer());
       const dispute = await created(post(buyer(), '/disputes', { orderId: id, reason: 'x' }));
-      // The lock that orders the order's events stops the cancel and the resolve just before
-      // they commit, holding their rows; the messages arrive while they wait.
+      // The lock that orders the order's events stops the cancel just before it commits,
+      // holding the order's row; the resolve, sent once the cancel waits, holds the dispute's row
+      // and queues on the order's (its trigger clears the order's dispute flag). The messages
+      // arrive while both wait. Sent together instead, the resolve could take the order's row
+      // first, and a message could then legitimately commit before the cancel.
       const gate = await t.sql.connect();
       let changes: Promise<Response[]>;
       let messages: Promise<Response[]>;
       try {
         await gate.query('BEGIN');
         await gate.query('SELECT pg_advisory_xact_lock($1, $2)', [EVENT_THREAD_LOCK, id]);
-        changes = Promise.all([
-          move(id, 'CANCELLED', seller()),
-          patch(admins[0], `/disputes/${dispute}/resolve`, { resolution: 'Closed' }),
-        ]);
-        await lockWaiters(t, 2);
+        const cancel = move(id, 'CANCELLED', seller());
+        await lockWaiters(t, gate, 1);
+        const close = { resolution: 'Closed' };
+        changes = Promise.all([cancel, patch(admins[0], `/disputes/${dispute}/resolve`, close)]);
+        await lockWaiters(t, gate, 2);
         messages = Promise.all(
           Array.from({ length: 10 }, (_, i) =>
             i % 2
@@ -215,7 +218,7 @@ describe('concurrency (issue #9)', () => {
               : post(seller(), `/disputes/${dispute}/messages`, { message: 'late' }),
           ),
         );
-        await lockWaiters(t, 12);
+        await lockWaiters(t, gate, 12);
       } finally {
         await gate.query('ROLLBACK');
         gate.release();

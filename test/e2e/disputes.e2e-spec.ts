@@ -1,6 +1,7 @@
 import { aCast, anItem, aUser, countRows, type TestUser } from '../support/factories';
 import { collectAll } from '../support/pages';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { lockWaiters } from '../support/races';
 
 type Dispute = {
   id: number;
@@ -70,19 +71,6 @@ describe('disputes', () => {
     return result;
   };
   const ids = (rows: { id: number }[]) => rows.map((r) => r.id);
-  /** Resolves once `n` statements of this database wait on a lock. */
-  const lockWaiters = async (n: number) => {
-    for (let i = 0; i < 400; i++) {
-      const { rows } = await t.sql.query(
-        `SELECT count(*)::int AS n FROM pg_stat_activity
-         WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-      );
-      if (rows[0].n >= n) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`${n} requests never queued on the open dispute's index entry`);
-  };
-
   describe('POST /disputes', () => {
     it('opens an OPEN dispute for the buyer with exactly the documented fields', async () => {
       const orderId = await newOrder();
@@ -244,7 +232,7 @@ describe('disputes', () => {
         ),
       );
       try {
-        await lockWaiters(10);
+        await lockWaiters(t, gate, 10);
       } finally {
         await gate.query('ROLLBACK');
         gate.release();

@@ -178,7 +178,7 @@ describe('Idempotency-Key', () => {
       await gate.query('BEGIN');
       await gate.query('SELECT 1 FROM items WHERE id = $1 FOR UPDATE', [itemId]);
       first = Promise.resolve(send('/orders', buyer, key, body));
-      await lockWaiters(t, 1);
+      await lockWaiters(t, gate, 1);
       const second = await send('/orders', buyer, key, body).expect(409);
       expect(second.body.message).toMatch(/still being processed/);
       expect(second.headers['idempotent-replayed']).toBeUndefined();

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { aUser, anAdmin, anItem, countRows, type TestUser } from '../support/factories';
 import { collectAll } from '../support/pages';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { lockWaiters } from '../support/races';
 
 type Status = 'PENDING' | 'IN_PROGRESS' | 'COMPLETED' | 'CANCELLED';
 type Role = 'buyer' | 'seller';
@@ -307,19 +308,6 @@ describe('orders', () => {
   });
 
   describe('concurrent status changes', () => {
-    /** Resolves once `n` statements of this database wait on a row lock. */
-    const lockWaiters = async (n: number) => {
-      for (let i = 0; i < 400; i++) {
-        const { rows } = await t.sql.query(
-          `SELECT count(*)::int AS n FROM pg_stat_activity
-           WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        if (rows[0].n >= n) return;
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      throw new Error(`${n} requests never queued on the order's row lock`);
-    };
-
     it('applies exactly one of 20 changes from PENDING; the other 19 get 409', async () => {
       const o = await anOrder();
       // Hold the order's row so that every request is judged from PENDING before any applies;
@@ -332,7 +320,7 @@ describe('orders', () => {
       );
       const responses = Promise.all(moves.map(([s, who]) => move(o.id, s, who)));
       try {
-        await lockWaiters(20);
+        await lockWaiters(t, gate, 20);
       } finally {
         await gate.query('COMMIT');
         gate.release();

@@ -164,7 +164,7 @@ describe('payments: reconciled against their orders and Stripe', () => {
               .set(admin.auth)
               .send({ orderId, stripeTxId: `pi_${hex()}`, totalAmount: 100 }),
           );
-          await lockWaiters(t, 1);
+          await lockWaiters(t, other, 1);
         } finally {
           await other.query(end);
           other.release();
@@ -410,7 +410,7 @@ describe('payments: reconciled against their orders and Stripe', () => {
           ),
           Promise.resolve(refunded({ paymentIntent: intentId, amountRefunded: 5000 }).res),
         ]);
-        await lockWaiters(t, 2);
+        await lockWaiters(t, gate, 2);
       } finally {
         await gate.query('ROLLBACK');
         gate.release();

@@ -170,7 +170,7 @@ describe('payments: refunds through dispute resolution', () => {
         [seller.id, p.orderId, p.id],
       );
       pending = Promise.resolve(resolve(d.id, 60));
-      await lockWaiters(t, 1);
+      await lockWaiters(t, other, 1);
     } finally {
       await other.query('COMMIT');
       other.release();

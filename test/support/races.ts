@@ -1,11 +1,23 @@
+import type { PoolClient } from 'pg';
 import type { TestApp } from './test-app';
 
-/** Resolves once `n` statements of this file's database wait on a lock. */
-export async function lockWaiters(t: TestApp, n: number): Promise<void> {
+/**
+ * Resolves once `n` statements wait on `gate`'s locks, directly or behind another waiter (a
+ * message queued on a row that a waiting status change holds). Counting only what the gate holds
+ * up keeps unrelated waits elsewhere in the database (background jobs) from being taken for
+ * requests that have reached it.
+ */
+export async function lockWaiters(t: TestApp, gate: PoolClient, n: number): Promise<void> {
+  const { rows: me } = await gate.query('SELECT pg_backend_pid() AS pid');
   for (let i = 0; i < 400; i++) {
     const { rows } = await t.sql.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity
-       WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      `WITH RECURSIVE behind(pid) AS (
+         SELECT a.pid FROM pg_stat_activity a WHERE $1::int = ANY(pg_blocking_pids(a.pid))
+         UNION
+         SELECT a.pid FROM pg_stat_activity a, behind b WHERE b.pid = ANY(pg_blocking_pids(a.pid))
+       )
+       SELECT count(*)::int AS n FROM behind`,
+      [me[0].pid],
     );
     if (rows[0].n >= n) return;
     await new Promise((r) => setTimeout(r, 25));
@@ -30,7 +42,7 @@ export async function raceBehindGate<T>(
     await client.query('BEGIN');
     await client.query(gate.sql, gate.params);
     responses = Promise.all(Array.from({ length: n }, () => Promise.resolve(send())));
-    await lockWaiters(t, n);
+    await lockWaiters(t, client, n);
   } finally {
     await client.query('ROLLBACK');
     client.release();
