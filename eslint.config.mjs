@@ -1,7 +1,9 @@
 // @ts-check
 import eslint from '@eslint/js';
 import jest from 'eslint-plugin-jest';
-import eslintPluginPrettierRecommended from 'eslint-plugin-prettier/recommended';
+// Formatting is prettier's alone (`prettier --check .` in `npm run lint`): this turns off the
+// rules that would disagree with it, without running prettier a second time inside eslint.
+import eslintConfigPrettier from 'eslint-config-prettier/flat';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -18,7 +20,7 @@ export default tseslint.config(
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
-  eslintPluginPrettierRecommended,
+  eslintConfigPrettier,
   {
     languageOptions: {
       globals: { ...globals.node, ...globals.jest },
