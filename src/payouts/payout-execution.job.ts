@@ -51,9 +51,13 @@ export class PayoutExecutionJob implements OnModuleInit {
         )
       : { ok: false as const, error: 'The seller no longer has a Stripe account.' };
     await this.uow.run(() =>
-      outcome.ok
-        ? this.payouts.setExecution(payoutId, outcome.status, outcome.id, null)
-        : this.payouts.fail(payoutId, outcome.error),
+      this.payouts.record(
+        payoutId,
+        'PENDING',
+        outcome.ok
+          ? { execution: outcome.status, externalRef: outcome.id, note: null }
+          : { execution: 'FAILED', externalRef: null, note: outcome.error },
+      ),
     );
   }
 }

@@ -19,6 +19,7 @@ import {
   PayoutAccountResponse,
   PayoutListQueryDto,
   PayoutResponse,
+  RecordPayoutExecutionDto,
 } from './dto/payout.dto';
 import { PayoutsService } from './payouts.service';
 
@@ -52,6 +53,26 @@ export class PayoutsController {
   @ApiErrors(400, 401, 403)
   list(@Query() query: PayoutListQueryDto) {
     return this.payouts.list(query);
+  }
+
+  @Put('payouts/:id/execution')
+  @Roles('ADMIN')
+  @ApiOperation({
+    summary: 'Record the outcome of a MANUAL payout (ADMIN)',
+    description:
+      'For a payout ECHO did not transfer itself: SUCCEEDED with the reference of the transfer ' +
+      "made by hand, or FAILED with a note, which gives the payout's money back to the seller's " +
+      'AVAILABLE balance for the next payout. The outcome is final: sending the same one again ' +
+      'answers the payout as it stands, and a different one, or any on a payout that was not ' +
+      'MANUAL (Stripe records its own transfers), is 409.',
+  })
+  @ApiOkResponse({ type: PayoutResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
+  recordExecution(
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: RecordPayoutExecutionDto,
+  ): Promise<PayoutResponse> {
+    return this.payouts.recordManual(id, dto);
   }
 
   @Put('payouts/accounts/:sellerId')

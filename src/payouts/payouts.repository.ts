@@ -30,6 +30,15 @@ export type PayOutResult =
   /** Nothing was paid: what AVAILABLE added up to (zero, or negative after refunds). */
   | { ok: false; reason: 'NOTHING_AVAILABLE'; availableCents: number };
 
+/** How a payout ended, as Stripe or an operator reports it. */
+export interface PayoutOutcome {
+  execution: Execution;
+  /** Stripe's transfer, or the operator's reference of a transfer made by hand. */
+  externalRef: string | null;
+  /** Why it FAILED, or the operator's note; null otherwise. */
+  note: string | null;
+}
+
 /** A payout waiting to be transferred at Stripe. */
 export interface PayoutToExecute {
   id: number;
@@ -135,23 +144,39 @@ export class PayoutsRepository {
   }
 
   /**
-   * A payout Stripe refused: FAILED with Stripe's sentence, and its money back in the seller's
-   * AVAILABLE balance as a positive PAYOUT entry that the next payout takes (the entries it
-   * covered stay PAID: an entry is never paid twice, and the ledger is never rewritten). Only
-   * while the payout is PENDING, so a repeated run reverses it once.
+   * Records how a payout ended, only while its execution is `from` (PENDING for Stripe's
+   * answers, MANUAL for an operator's), so that a repeated or racing record changes it once.
+   * A FAILED payout gives its money back to the seller's AVAILABLE balance as a positive PAYOUT
+   * entry that the next payout takes (the entries it covered stay PAID: an entry is never paid
+   * twice, and the ledger is never rewritten). Returns the payout as it now is, and whether this
+   * record changed it; null when there is no such payout.
    */
-  async fail(payoutId: number, note: string): Promise<void> {
-    await this.db.tx.query(
-      `WITH failed AS (
-         UPDATE payouts SET execution = 'FAILED', execution_note = $2
-         WHERE id = $1 AND execution = 'PENDING'
-         RETURNING seller_id, amount_cents, currency
+  async record(
+    payoutId: number,
+    from: Execution,
+    outcome: PayoutOutcome,
+  ): Promise<{ payout: PayoutRecord; changed: boolean } | null> {
+    const rows: (PayoutRecord & { changed: boolean })[] = await this.db.tx.query(
+      `WITH changed AS (
+         UPDATE payouts SET execution = $3, external_ref = $4, execution_note = $5
+         WHERE id = $1 AND execution = $2
+         RETURNING *
+       ),
+       back AS (
+         INSERT INTO ledger_entries (seller_id, type, amount_cents, platform_fee_cents, currency,
+                                     state, available_at)
+         SELECT seller_id, 'PAYOUT', amount_cents, 0, currency, 'AVAILABLE', now()
+         FROM changed WHERE execution = 'FAILED'
        )
-       INSERT INTO ledger_entries (seller_id, type, amount_cents, platform_fee_cents, currency,
-                                   state, available_at)
-       SELECT seller_id, 'PAYOUT', amount_cents, 0, currency, 'AVAILABLE', now() FROM failed`,
-      [payoutId, note],
+       SELECT ${PAYOUT_COLUMNS}, true AS changed FROM changed p
+       UNION ALL
+       SELECT ${PAYOUT_COLUMNS}, false FROM payouts p
+       WHERE p.id = $1 AND NOT EXISTS (SELECT 1 FROM changed)`,
+      [payoutId, from, outcome.execution, outcome.externalRef, outcome.note],
     );
+    if (!rows.length) return null;
+    const { changed, ...payout } = rows[0];
+    return { payout, changed };
   }
 
   /** Payouts still PENDING at Stripe, made before `olderThan`; at most `limit`. */
@@ -161,19 +186,5 @@ export class PayoutsRepository {
       [olderThan, limit],
     );
     return rows.map((r) => r.id);
-  }
-
-  /** Records what Stripe did with a payout; only while it is PENDING. */
-  async setExecution(
-    payoutId: number,
-    execution: Execution,
-    externalRef: string | null,
-    note: string | null,
-  ): Promise<void> {
-    await this.db.tx.query(
-      `UPDATE payouts SET execution = $2, external_ref = $3, execution_note = $4
-       WHERE id = $1 AND execution = 'PENDING'`,
-      [payoutId, execution, externalRef, note],
-    );
   }
 }

@@ -9,10 +9,15 @@ import type { Execution } from '../earnings/ledger-entry.entity';
 import { JobsService } from '../jobs/jobs.service';
 import { StripeGateway } from '../stripe/stripe.gateway';
 import { userNotFound } from '../users/user.errors';
-import type { PayoutAccountResponse, PayoutListQueryDto, PayoutResponse } from './dto/payout.dto';
-import { PayoutErrors } from './payout.errors';
+import type {
+  PayoutAccountResponse,
+  PayoutListQueryDto,
+  PayoutResponse,
+  RecordPayoutExecutionDto,
+} from './dto/payout.dto';
+import { PayoutErrors, payoutNotFound } from './payout.errors';
 import { toPayoutResponse } from './payout.mapper';
-import { PayoutsRepository } from './payouts.repository';
+import { PayoutsRepository, type PayoutOutcome, type PayoutRecord } from './payouts.repository';
 import { PAYOUT_EXECUTION } from './payouts.queues';
 
 /** Why ECHO leaves a payout to an operator, in the sentence the API shows. */
@@ -23,6 +28,9 @@ const MANUAL_BECAUSE = {
     `Seller ${sellerId} has no Stripe account (set it with PUT /payouts/accounts/${sellerId}): ` +
     'transfer this payout by hand, outside ECHO.',
 };
+
+const sameOutcome = (p: PayoutRecord, o: PayoutOutcome): boolean =>
+  p.execution === o.execution && p.externalRef === o.externalRef && p.executionNote === o.note;
 
 @Injectable()
 export class PayoutsService {
@@ -64,6 +72,35 @@ export class PayoutsService {
         await this.jobs.sendAt(PAYOUT_EXECUTION, { payoutId: result.payout.id }, new Date());
       }
       return toPayoutResponse(result.payout);
+    });
+  }
+
+  /**
+   * An operator's record of a MANUAL payout: the transfer they made by hand (with its
+   * reference), or that they could not make it, which gives the money back to the seller's
+   * AVAILABLE balance. Recorded once (the same outcome again is answered as it stands);
+   * Stripe's transfers record their own.
+   */
+  async recordManual(payoutId: number, dto: RecordPayoutExecutionDto): Promise<PayoutResponse> {
+    return this.uow.run(async () => {
+      const outcome: PayoutOutcome = {
+        execution: dto.execution,
+        externalRef: dto.externalRef ?? null,
+        note: dto.note ?? null,
+      };
+      const recorded = await this.payouts.record(payoutId, 'MANUAL', outcome);
+      if (!recorded) throw payoutNotFound(payoutId);
+      const { payout, changed } = recorded;
+      // PUT: the same outcome recorded again (a retry) is the payout as it is.
+      if (!changed && !sameOutcome(payout, outcome)) {
+        const { execution } = payout;
+        throw PayoutErrors.PAYOUT_NOT_MANUAL(
+          execution === 'PENDING'
+            ? `Payout ${payoutId} is PENDING at Stripe, which records its outcome itself.`
+            : `Payout ${payoutId} is ${execution} already, and a recorded outcome is final.`,
+        );
+      }
+      return toPayoutResponse(payout);
     });
   }
 

@@ -54,6 +54,8 @@ export interface Fixture {
    * database, as the clearance period (days) would make it. Returns the order's id.
    */
   availableEarning(): Promise<number>;
+  /** A MANUAL payout of the seller's AVAILABLE earnings, the same one for every fixture. */
+  payout(): Promise<number>;
   /** A venue managed by the seller, without events (so it can be deleted). */
   venue(): Promise<number>;
   /** An event by the seller at a venue of its own. */
@@ -382,6 +384,12 @@ export const MATRIX: Record<string, MatrixRow> = {
   }),
   'GET /payouts': read([401, 403, 403, 403, 200], () => '/payouts'),
   'GET /users/me/payouts': read([401, 200, 200, 200, 200], () => '/users/me/payouts'),
+  'PUT /payouts/{id}/execution': write([401, 403, 403, 403, 200], async (f) =>
+    send(`/payouts/${await f.payout()}/execution`, {
+      execution: 'SUCCEEDED',
+      externalRef: 'SEPA-1',
+    }),
+  ),
   'PUT /payouts/accounts/{sellerId}': write([401, 403, 403, 403, 200], (f) =>
     send(`/payouts/accounts/${f.users.seller.id}`, { stripeAccountId: 'acct_1Matrix' }),
   ),

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Response } from 'supertest';
 import {
   aDispute,
   resolveDispute,
@@ -19,7 +20,25 @@ const ENV = { JOBS_POLL_SECONDS: '0.5', DB_POOL_SIZE: '20' };
 const MISSING_ID = 2_147_483_647;
 const hex = () => randomBytes(8).toString('hex');
 
-/** POST /payouts, GET /payouts, GET /users/me/payouts, PUT /payouts/accounts/{id}; no Stripe key. */
+/** Sends each body and expects a 400 VALIDATION_FAILED for every one (named in a failure). */
+const expectEachRefused = async (
+  bodies: object[],
+  send: (body: object) => PromiseLike<Response>,
+) => {
+  for (const body of bodies) {
+    const res = await send(body);
+    expect({ body, status: res.status, code: res.body.code }).toEqual({
+      body,
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    });
+  }
+};
+
+/**
+ * POST /payouts, GET /payouts, GET /users/me/payouts, PUT /payouts/{id}/execution,
+ * PUT /payouts/accounts/{id}; no Stripe key.
+ */
 describe('payouts (no Stripe key: MANUAL)', () => {
   let t: TestApp;
   let buyer: TestUser, seller: TestUser, stranger: TestUser, admin: TestUser;
@@ -264,20 +283,16 @@ describe('payouts (no Stripe key: MANUAL)', () => {
       const count = async () =>
         (await t.sql.query('SELECT count(*)::int AS n FROM payouts')).rows[0].n as number;
       const before = await count();
-      for (const body of [
-        { sellerId: 'x' },
-        { sellerId: 0 },
-        { sellerId: 1.5 },
-        {},
-        { sellerId: seller.id, amount: 10 },
-      ]) {
-        const res = await t.http.post('/payouts').set(admin.auth).send(body);
-        expect({ body, status: res.status, code: res.body.code }).toEqual({
-          body,
-          status: 400,
-          code: 'VALIDATION_FAILED',
-        });
-      }
+      await expectEachRefused(
+        [
+          { sellerId: 'x' },
+          { sellerId: 0 },
+          { sellerId: 1.5 },
+          {},
+          { sellerId: seller.id, amount: 10 },
+        ],
+        (body) => t.http.post('/payouts').set(admin.auth).send(body),
+      );
       const unknownField = await t.http
         .post('/payouts')
         .set(admin.auth)
@@ -331,8 +346,7 @@ describe('payouts (no Stripe key: MANUAL)', () => {
 
     it('GET /users/me/payouts: 401 anonymous; each seller sees only their own', async () => {
       const [a, b] = await Promise.all([aSeller(), aSeller()]);
-      await aClearedOrder(a, 10);
-      await aClearedOrder(b, 30);
+      await Promise.all([aClearedOrder(a, 10), aClearedOrder(b, 30)]);
       const pa = (await payOut(a.id).expect(201)).body as Payout;
       const pb = (await payOut(b.id).expect(201)).body as Payout;
 
@@ -347,6 +361,162 @@ describe('payouts (no Stripe key: MANUAL)', () => {
       // The seller's own list takes no other seller's id.
       await t.http.get(`/users/me/payouts?sellerId=${b.id}`).set(a.auth).expect(400);
       await t.http.get('/users/me/payouts?limit=0').set(a.auth).expect(400);
+    });
+  });
+
+  describe('PUT /payouts/{id}/execution', () => {
+    const record = (id: number | string, body: object, who: TestUser = admin) =>
+      t.http.put(`/payouts/${id}/execution`).set(who.auth).send(body);
+    /** A seller paid `price` less the fee by a MANUAL payout. */
+    const aManualPayout = async (price: number) => {
+      const s = await aSeller();
+      await aClearedOrder(s, price);
+      return { s, payout: (await payOut(s.id).expect(201)).body as Payout };
+    };
+    const ledgerOf = async (sellerId: number) =>
+      (
+        await t.sql.query(
+          `SELECT type, amount_cents AS cents, state, payout_id AS "payoutId"
+           FROM ledger_entries WHERE seller_id = $1 ORDER BY id`,
+          [sellerId],
+        )
+      ).rows;
+
+    it('SUCCEEDED records the reference of the transfer made by hand, once', async () => {
+      const { s, payout } = await aManualPayout(20);
+      const before = await ledgerOf(s.id);
+      const body = { execution: 'SUCCEEDED', externalRef: ' SEPA-0042 ', note: 'From EUR.' };
+      const done = (await record(payout.id, body).expect(200)).body as Payout;
+      expect(done).toEqual({
+        ...payout,
+        execution: 'SUCCEEDED',
+        externalRef: 'SEPA-0042',
+        executionNote: 'From EUR.',
+      });
+      expect((await t.http.get('/users/me/payouts').set(s.auth).expect(200)).body).toEqual([done]);
+      expect(await totals(s)).toEqual({ ...ZERO, paid: 17.5 });
+      expect(await ledgerOf(s.id)).toEqual(before);
+
+      // A retry of the same record is answered as it stands; any other is refused.
+      expect((await record(payout.id, body).expect(200)).body).toEqual(done);
+      for (const other of [
+        { ...body, externalRef: 'SEPA-0043' },
+        { execution: 'FAILED', note: 'Bounced.' },
+      ]) {
+        const res = await record(payout.id, other).expect(409);
+        expect(res.body).toMatchObject({ statusCode: 409, code: 'PAYOUT_NOT_MANUAL' });
+        expect(res.body.message).toBe(
+          `Payout ${payout.id} is SUCCEEDED already, and a recorded outcome is final.`,
+        );
+      }
+      expect((await t.http.get('/users/me/payouts').set(s.auth).expect(200)).body).toEqual([done]);
+      expect(await ledgerOf(s.id)).toEqual(before);
+    });
+
+    it("FAILED gives the payout's money back to AVAILABLE, and the next payout takes it", async () => {
+      const { s, payout } = await aManualPayout(40);
+      const note = "The seller's bank returned the transfer: account closed.";
+      const failed = (await record(payout.id, { execution: 'FAILED', note }).expect(200))
+        .body as Payout;
+      expect(failed).toEqual({
+        ...payout,
+        execution: 'FAILED',
+        externalRef: null,
+        executionNote: note,
+      });
+      // The entries it covered stay PAID to it; a positive PAYOUT entry brings the money back.
+      expect(await ledgerOf(s.id)).toEqual([
+        { type: 'EARNING', cents: 3500, state: 'PAID', payoutId: payout.id },
+        { type: 'PAYOUT', cents: -3500, state: 'PAID', payoutId: payout.id },
+        { type: 'PAYOUT', cents: 3500, state: 'AVAILABLE', payoutId: null },
+      ]);
+      expect(await totals(s)).toEqual({ ...ZERO, available: 35 });
+      // Retried, it gives nothing back a second time.
+      expect((await record(payout.id, { execution: 'FAILED', note }).expect(200)).body).toEqual(
+        failed,
+      );
+      expect(await ledgerOf(s.id)).toHaveLength(3);
+
+      const next = (await payOut(s.id).expect(201)).body as Payout;
+      expect(next).toMatchObject({ amount: 35, entryCount: 1, execution: 'MANUAL' });
+      expect(await totals(s)).toEqual({ ...ZERO, paid: 35 });
+    });
+
+    it('of two operators recording one payout at once, exactly one is applied', async () => {
+      const { s, payout } = await aManualPayout(10);
+      const outcomes = [
+        { execution: 'SUCCEEDED', externalRef: 'SEPA-1' },
+        { execution: 'FAILED', note: 'Bounced.' },
+      ];
+      let i = 0;
+      const responses = await raceBehindGate(
+        t,
+        { sql: 'SELECT id FROM payouts WHERE id = $1 FOR UPDATE', params: [payout.id] },
+        2,
+        () => record(payout.id, outcomes[i++]),
+      );
+      expect(responses.map((r) => r.status).sort()).toEqual([200, 409]);
+      const winner = responses.find((r) => r.status === 200)!.body as Payout;
+      const { rows } = await t.sql.query('SELECT execution FROM payouts WHERE id = $1', [
+        payout.id,
+      ]);
+      expect(rows).toEqual([{ execution: winner.execution }]);
+      // Money came back only if FAILED won, and once.
+      const back = (await ledgerOf(s.id)).filter((e) => e.type === 'PAYOUT' && e.cents > 0);
+      expect(back).toHaveLength(winner.execution === 'FAILED' ? 1 : 0);
+    });
+
+    it('a payout at Stripe records its own outcome: 409', async () => {
+      const { payout } = await aManualPayout(10);
+      // As a payout made with a Stripe key and a connected account is.
+      await t.sql.query(`UPDATE payouts SET execution = 'PENDING' WHERE id = $1`, [payout.id]);
+      const res = await record(payout.id, { execution: 'SUCCEEDED', externalRef: 'x' }).expect(409);
+      expect(res.body).toMatchObject({ code: 'PAYOUT_NOT_MANUAL' });
+      expect(res.body.message).toBe(
+        `Payout ${payout.id} is PENDING at Stripe, which records its outcome itself.`,
+      );
+    });
+
+    it('400 for a bad body or id, 404 unknown, 403 non-admins, 401 anonymous; nothing written', async () => {
+      const { s, payout } = await aManualPayout(10);
+      const before = await ledgerOf(s.id);
+      await expectEachRefused(
+        [
+          {},
+          { execution: 'PENDING' },
+          { execution: 'MANUAL' },
+          { execution: 'SUCCEEDED' },
+          { execution: 'SUCCEEDED', externalRef: '   ' },
+          { execution: 'SUCCEEDED', externalRef: 'x'.repeat(256) },
+          { execution: 'FAILED' },
+          { execution: 'FAILED', note: '  ' },
+          { execution: 'FAILED', note: 42 },
+          { execution: 'SUCCEEDED', externalRef: 'SEPA-1', amount: 5 },
+        ],
+        (body) => record(payout.id, body),
+      );
+      const noRef = await record(payout.id, { execution: 'SUCCEEDED' }).expect(400);
+      expect(JSON.stringify(noRef.body.message)).toContain('externalRef');
+      const noNote = await record(payout.id, { execution: 'FAILED' }).expect(400);
+      expect(JSON.stringify(noNote.body.message)).toContain('note must say why');
+      await record('x', { execution: 'SUCCEEDED', externalRef: 'SEPA-1' }).expect(400);
+
+      const ok = { execution: 'SUCCEEDED', externalRef: 'SEPA-1' };
+      const missing = await record(MISSING_ID, ok).expect(404);
+      expect(missing.body).toMatchObject({ statusCode: 404, code: 'PAYOUT_NOT_FOUND' });
+      expect(missing.body.message).toBe(`Payout ${MISSING_ID} does not exist.`);
+      for (const who of [s, buyer, stranger]) {
+        expect((await record(payout.id, ok, who).expect(403)).body.code).toBe('ROLE_REQUIRED');
+      }
+      const anonymous = await t.http.put(`/payouts/${payout.id}/execution`).send(ok).expect(401);
+      expect(anonymous.body.code).toBe('TOKEN_MISSING');
+
+      const { rows } = await t.sql.query(
+        'SELECT execution, external_ref AS ref FROM payouts WHERE id = $1',
+        [payout.id],
+      );
+      expect(rows).toEqual([{ execution: 'MANUAL', ref: null }]);
+      expect(await ledgerOf(s.id)).toEqual(before);
     });
   });
 
@@ -382,21 +552,17 @@ describe('payouts (no Stripe key: MANUAL)', () => {
 
     it('400 for a bad account id or seller id, writing nothing', async () => {
       const s = await aSeller();
-      for (const body of [
-        { stripeAccountId: 'ba_123' },
-        { stripeAccountId: 'acct_' },
-        { stripeAccountId: 'acct_has space' },
-        { stripeAccountId: 42 },
-        {},
-        { stripeAccountId: `acct_${hex()}`, extra: true },
-      ]) {
-        const res = await put(s.id, body);
-        expect({ body, status: res.status, code: res.body.code }).toEqual({
-          body,
-          status: 400,
-          code: 'VALIDATION_FAILED',
-        });
-      }
+      await expectEachRefused(
+        [
+          { stripeAccountId: 'ba_123' },
+          { stripeAccountId: 'acct_' },
+          { stripeAccountId: 'acct_has space' },
+          { stripeAccountId: 42 },
+          {},
+          { stripeAccountId: `acct_${hex()}`, extra: true },
+        ],
+        (body) => put(s.id, body),
+      );
       const bad = await put(s.id, { stripeAccountId: 'ba_123' }).expect(400);
       expect(JSON.stringify(bad.body.message)).toContain('acct_');
       await put('x', { stripeAccountId: `acct_${hex()}` }).expect(400);

@@ -115,6 +115,10 @@ export function matrixFixtures(
     return () => (made ??= make());
   };
 
+  // One payout for every cell that asks: a route's cells run at once, and payouts of the one
+  // seller's balance would race (the first would take every AVAILABLE entry).
+  let payout: Promise<number> | undefined;
+
   return function aFixture(): Fixture {
     const { buyer, seller, admin } = users;
     const unique = () => `${randomBytes(3).toString('hex')}${++serial}`;
@@ -146,6 +150,20 @@ export function matrixFixtures(
       });
       return { orderId, id };
     });
+    const availableEarning = once(async () => {
+      const orderId = await completedOrder();
+      await created(admin, '/payments', {
+        orderId,
+        stripeTxId: `pi_${unique()}`,
+        totalAmount: 40,
+      });
+      await t.sql.query(
+        `UPDATE ledger_entries SET state = 'AVAILABLE', available_at = now()
+         WHERE order_id = $1 AND state = 'CLEARING'`,
+        [orderId],
+      );
+      return orderId;
+    });
     const venue = once(() => created(seller, '/venues', { name: 'Cellar', address: '2 Side St' }));
     return {
       users,
@@ -169,20 +187,11 @@ export function matrixFixtures(
           totalAmount: 40,
         }),
       ),
-      availableEarning: once(async () => {
-        const orderId = await completedOrder();
-        await created(admin, '/payments', {
-          orderId,
-          stripeTxId: `pi_${unique()}`,
-          totalAmount: 40,
-        });
-        await t.sql.query(
-          `UPDATE ledger_entries SET state = 'AVAILABLE', available_at = now()
-           WHERE order_id = $1 AND state = 'CLEARING'`,
-          [orderId],
-        );
-        return orderId;
-      }),
+      availableEarning,
+      payout: () =>
+        (payout ??= availableEarning().then(() =>
+          created(admin, '/payouts', { sellerId: seller.id }),
+        )),
       venue,
       event: once(async () => {
         const venueId = await created(seller, '/venues', { name: 'Stage', address: '3 Side St' });

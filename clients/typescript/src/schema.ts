@@ -1041,6 +1041,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/payouts/{id}/execution': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Record the outcome of a MANUAL payout (ADMIN)
+     * @description For a payout ECHO did not transfer itself: SUCCEEDED with the reference of the transfer made by hand, or FAILED with a note, which gives the payout's money back to the seller's AVAILABLE balance for the next payout. The outcome is final: sending the same one again answers the payout as it stands, and a different one, or any on a payout that was not MANUAL (Stripe records its own transfers), is 409.
+     */
+    put: operations['payouts_recordExecution'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/payouts/accounts/{sellerId}': {
     parameters: {
       query?: never;
@@ -1194,6 +1214,8 @@ export interface components {
      *     | `PAYMENT_ALREADY_RECORDED` | 409 | The order already has its payment; there is one per order. |
      *     | `PAYMENT_NOT_FOUND` | 404 | The order has no recorded payment. |
      *     | `PAYMENT_STRIPE_TX_REUSED` | 409 | The stripeTxId is already recorded against another payment. |
+     *     | `PAYOUT_NOT_FOUND` | 404 | The payout does not exist. |
+     *     | `PAYOUT_NOT_MANUAL` | 409 | Only a MANUAL payout's outcome is recorded by hand; Stripe's transfers record their own, and a recorded outcome is final. |
      *     | `PAYOUT_NOTHING_AVAILABLE` | 409 | The seller has nothing AVAILABLE to pay out (or refunds since the last payout exceed it). |
      *     | `RATE_LIMITED` | 429 | Too many requests; wait for Retry-After seconds. |
      *     | `REQUEST_TIMEOUT` | 408 | The request took too long to arrive. |
@@ -1297,6 +1319,8 @@ export interface components {
         | 'PAYMENT_ALREADY_RECORDED'
         | 'PAYMENT_NOT_FOUND'
         | 'PAYMENT_STRIPE_TX_REUSED'
+        | 'PAYOUT_NOT_FOUND'
+        | 'PAYOUT_NOT_MANUAL'
         | 'PAYOUT_NOTHING_AVAILABLE'
         | 'RATE_LIMITED'
         | 'REQUEST_TIMEOUT'
@@ -2246,23 +2270,41 @@ export interface components {
        */
       entryCount: number;
       /**
-       * @description MANUAL: ECHO does not move this money (no Stripe key on this server, or no Stripe account for the seller; executionNote says which): an operator transfers it by hand. PENDING: a transfer to the seller's Stripe account is on its way. SUCCEEDED: Stripe made it. FAILED: Stripe refused it (executionNote says why) and its money is back in the seller's AVAILABLE balance, for the next payout.
+       * @description MANUAL: ECHO does not move this money (no Stripe key on this server, or no Stripe account for the seller; executionNote says which): an operator transfers it by hand. PENDING: a transfer to the seller's Stripe account is on its way. SUCCEEDED: Stripe made it, or an operator recorded the transfer made by hand. FAILED: Stripe refused it or the operator could not make it (executionNote says why), and its money is back in the seller's AVAILABLE balance, for the next payout.
        * @example MANUAL
        * @enum {string}
        */
       execution: 'MANUAL' | 'PENDING' | 'SUCCEEDED' | 'FAILED';
       /**
-       * @description Stripe's transfer (tr_...), once made.
+       * @description Stripe's transfer (tr_...), once made, or the reference an operator recorded for a transfer made by hand.
        * @example null
        */
       externalRef: string | null;
       /**
-       * @description Why the payout is MANUAL or FAILED; null otherwise.
+       * @description Why the payout is MANUAL or FAILED, or the operator's note on a transfer made by hand; null otherwise.
        * @example This server has no STRIPE_SECRET_KEY: transfer this payout to the seller by hand, outside ECHO.
        */
       executionNote: string | null;
       /** @example 2026-11-23T10:15:00.000Z */
       createdAt: string;
+    };
+    RecordPayoutExecutionDto: {
+      /**
+       * @description SUCCEEDED: the operator transferred the money by hand. FAILED: they could not; the payout's money goes back to the seller's AVAILABLE balance, for the next payout.
+       * @example SUCCEEDED
+       * @enum {string}
+       */
+      execution: 'SUCCEEDED' | 'FAILED';
+      /**
+       * @description The transfer's reference at the bank or provider; required with SUCCEEDED.
+       * @example SEPA-2026-11-30-0042
+       */
+      externalRef?: string;
+      /**
+       * @description Why the transfer failed; required with FAILED, optional with SUCCEEDED.
+       * @example The seller's bank returned the transfer: account closed.
+       */
+      note?: string;
     };
     PayoutAccountDto: {
       /**
@@ -8748,6 +8790,112 @@ export interface operations {
       };
       /** @description The Idempotency-Key was used with another request. */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A fault on the server; quote the requestId when reporting it. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not available right now (the database is unreachable, or the server is shutting down). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  payouts_recordExecution: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RecordPayoutExecutionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PayoutResponse'];
+        };
+      };
+      /** @description Invalid input: a malformed id, a missing or invalid field, or an unknown field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, expired or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Authenticated, but not allowed to do this. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The resource does not exist. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request conflicts with the current state of the resource. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request body is not JSON (send Content-Type: application/json). */
+      415: {
         headers: {
           [name: string]: unknown;
         };

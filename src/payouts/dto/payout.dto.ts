@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches, ValidateIf } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, Matches, MinLength, ValidateIf } from 'class-validator';
 import { IsId } from '../../common/id-property';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import { MaxChars, trimString, trimToNull } from '../../common/text';
 import { EXECUTIONS, type Execution } from '../../earnings/ledger-entry.entity';
 
 export class CreatePayoutDto {
@@ -31,6 +33,47 @@ export class PayoutAccountDto {
   stripeAccountId!: string | null;
 }
 
+/** The outcomes an operator records for a payout made by hand. */
+export const MANUAL_OUTCOMES = ['SUCCEEDED', 'FAILED'] as const;
+export type ManualOutcome = (typeof MANUAL_OUTCOMES)[number];
+
+export class RecordPayoutExecutionDto {
+  @ApiProperty({
+    enum: MANUAL_OUTCOMES,
+    example: 'SUCCEEDED',
+    description:
+      "SUCCEEDED: the operator transferred the money by hand. FAILED: they could not; the payout's " +
+      "money goes back to the seller's AVAILABLE balance, for the next payout.",
+  })
+  @IsIn(MANUAL_OUTCOMES, { message: 'execution must be SUCCEEDED or FAILED' })
+  execution!: ManualOutcome;
+
+  @ApiPropertyOptional({
+    type: String,
+    example: 'SEPA-2026-11-30-0042',
+    maxLength: 255,
+    description: "The transfer's reference at the bank or provider; required with SUCCEEDED.",
+  })
+  @ValidateIf((o: RecordPayoutExecutionDto) => o.execution === 'SUCCEEDED' || o.externalRef != null)
+  @Transform(trimString)
+  @IsString({ message: 'externalRef must be the reference of the transfer made by hand' })
+  @MinLength(1, { message: 'externalRef must not be empty' })
+  @MaxChars(255)
+  externalRef?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    example: "The seller's bank returned the transfer: account closed.",
+    maxLength: 1000,
+    description: 'Why the transfer failed; required with FAILED, optional with SUCCEEDED.',
+  })
+  @ValidateIf((o: RecordPayoutExecutionDto) => o.execution === 'FAILED' || o.note != null)
+  @Transform(trimToNull)
+  @IsString({ message: 'note must say why the transfer failed' })
+  @MaxChars(1000)
+  note?: string | null;
+}
+
 export class PayoutAccountResponse {
   @ApiProperty({ example: 7 }) sellerId!: number;
   @ApiProperty({ type: String, nullable: true, example: 'acct_1Nv0FGQ9RKHgCVdK' })
@@ -51,8 +94,9 @@ export class PayoutResponse {
     description:
       'MANUAL: ECHO does not move this money (no Stripe key on this server, or no Stripe account ' +
       'for the seller; executionNote says which): an operator transfers it by hand. PENDING: a ' +
-      "transfer to the seller's Stripe account is on its way. SUCCEEDED: Stripe made it. FAILED: " +
-      "Stripe refused it (executionNote says why) and its money is back in the seller's " +
+      "transfer to the seller's Stripe account is on its way. SUCCEEDED: Stripe made it, or an " +
+      'operator recorded the transfer made by hand. FAILED: Stripe refused it or the operator ' +
+      "could not make it (executionNote says why), and its money is back in the seller's " +
       'AVAILABLE balance, for the next payout.',
   })
   execution!: Execution;
@@ -60,7 +104,9 @@ export class PayoutResponse {
     type: String,
     nullable: true,
     example: null,
-    description: "Stripe's transfer (tr_...), once made.",
+    description:
+      "Stripe's transfer (tr_...), once made, or the reference an operator recorded for a " +
+      'transfer made by hand.',
   })
   externalRef!: string | null;
   @ApiProperty({
@@ -68,7 +114,9 @@ export class PayoutResponse {
     nullable: true,
     example:
       'This server has no STRIPE_SECRET_KEY: transfer this payout to the seller by hand, outside ECHO.',
-    description: 'Why the payout is MANUAL or FAILED; null otherwise.',
+    description:
+      "Why the payout is MANUAL or FAILED, or the operator's note on a transfer made by hand; " +
+      'null otherwise.',
   })
   executionNote!: string | null;
   @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) createdAt!: string;
