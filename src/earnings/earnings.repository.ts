@@ -251,6 +251,32 @@ export class EarningsRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * Marks as SUCCEEDED the order's MANUAL refund entries that Stripe's refunded total on the
+   * payment's charge now covers: the operator made them. Refunds are counted in entry order,
+   * each with every refund before it, so an entry is done only once Stripe has refunded it and
+   * all earlier ones. Returns how many changed.
+   */
+  async settleManualRefunds(orderId: number, stripeRefundedCents: number): Promise<number> {
+    const rows: { n: number }[] = await this.db.tx.query(
+      `WITH refunds AS (
+         SELECT id, execution,
+                sum(-(amount_cents + platform_fee_cents)) OVER (ORDER BY id) AS upto
+         FROM ledger_entries WHERE order_id = $1 AND type = 'REFUND'
+       ),
+       settled AS (
+         UPDATE ledger_entries e SET execution = 'SUCCEEDED'
+         FROM refunds r
+         WHERE e.id = r.id AND r.execution = 'MANUAL' AND r.upto <= $2
+           AND e.execution = 'MANUAL'
+         RETURNING e.id
+       )
+       SELECT count(*)::int AS n FROM settled`,
+      [orderId, stripeRefundedCents],
+    );
+    return rows[0].n;
+  }
+
   /** Records what Stripe did with a refund entry; only while it is PENDING. */
   async setExecution(
     entryId: number,

@@ -91,6 +91,19 @@ export class EarningsService {
   }
 
   /**
+   * Stripe's charge.refunded, after the payment took its refunded total: books what the ledger
+   * does not hold yet, and marks the MANUAL refunds that total now covers as made (an operator
+   * made them at Stripe). `stripeRefundedCents` is null when Stripe's total could not be taken
+   * (another currency).
+   */
+  async recordStripeRefund(orderId: number, stripeRefundedCents: number | null): Promise<void> {
+    await this.recordReturn(orderId, 'STRIPE_REFUND');
+    if (stripeRefundedCents !== null) {
+      await this.ledger.settleManualRefunds(orderId, stripeRefundedCents);
+    }
+  }
+
+  /**
    * Applies the order's status and holds to its entries that no payout covers (entryState). The
    * order is read locked, so a concurrent change of it waits for this or is seen by it. When the
    * entries start clearing, a durable job looks again when they are due.

@@ -185,7 +185,7 @@ export class PaymentsService {
     };
     const decision = decideStripeRefund(refundable, charge.refunded);
     const updated = await this.payments.applyStripeRefund({ paymentId: payment.id, ...decision });
-    await this.earnings.recordReturn(payment.orderId, 'STRIPE_REFUND');
+    await this.earnings.recordStripeRefund(payment.orderId, decision.refundedCents);
     return { ok: true, payment: updated, reviewReason: decision.reviewReason };
   }
 }

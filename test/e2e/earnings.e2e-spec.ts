@@ -187,22 +187,31 @@ describe('earnings', () => {
     expect((await entries(s.seller))[0]).toMatchObject({ state: 'PENDING', availableAt: null });
   });
 
+  /** Stripe's signed charge.refunded for the order's payment: `amountRefunded` cents so far. */
+  const refundedAtStripe = (
+    payment: { stripeTxId: string },
+    orderId: number,
+    amountRefunded: number,
+    id?: string,
+  ) => {
+    const e = aChargeRefundedEvent(
+      { paymentIntent: payment.stripeTxId, amountRefunded, orderId },
+      id,
+    );
+    return t.http
+      .post('/payments/webhooks/stripe')
+      .set('Content-Type', 'application/json')
+      .set('Stripe-Signature', signStripe(e.payload, SECRET))
+      .send(e.payload)
+      .expect(200);
+  };
+
   it("takes Stripe's refunds once, and a decided refund of the same money not again", async () => {
     const s = await aSeller();
     const orderId = await anOrder(s.itemId);
     const payment = await pay(orderId);
-    const send = async (amountRefunded: number, id?: string) => {
-      const e = aChargeRefundedEvent(
-        { paymentIntent: payment.stripeTxId, amountRefunded, orderId },
-        id,
-      );
-      return t.http
-        .post('/payments/webhooks/stripe')
-        .set('Content-Type', 'application/json')
-        .set('Stripe-Signature', signStripe(e.payload, SECRET))
-        .send(e.payload)
-        .expect(200);
-    };
+    const send = (amountRefunded: number, id?: string) =>
+      refundedAtStripe(payment, orderId, amountRefunded, id);
     const first = await send(2000, `evt_${hex()}`);
     expect(first.body.outcome).toMatch(/^recorded refund/);
     // 20.00 back: 20 × 12.50 / 100 = 2.50 of the fee, 17.50 from the seller.
@@ -222,6 +231,34 @@ describe('earnings', () => {
     list = await entries(s.seller);
     expect(list[0]).toMatchObject({ type: 'REFUND', amount: -26.25, platformFee: -3.75 });
     expect(await totals(s.seller)).toEqual({ ...ZERO, pending: 43.75 });
+    expect(await broken()).toEqual([]);
+  });
+
+  it("marks a MANUAL refund made once Stripe's refunded total covers it", async () => {
+    const s = await aSeller();
+    const orderId = await anOrder(s.itemId);
+    const payment = await pay(orderId);
+    const refunds = async () =>
+      (await entries(s.seller))
+        .filter((e) => e.type === 'REFUND')
+        .map((e) => [e.amount + e.platformFee, e.execution]);
+    // No Stripe key here: the decided refund of 30.00 is for an operator to make.
+    await resolveDispute(t, admin, await aDispute(t, buyer, orderId), 30);
+    expect(await refunds()).toEqual([[-30, 'MANUAL']]);
+    // Stripe reports 20.00 refunded so far: not all of it yet.
+    await refundedAtStripe(payment, orderId, 2000);
+    expect(await refunds()).toEqual([[-30, 'MANUAL']]);
+    // 30.00: the operator made it. Reported again, nothing changes.
+    await refundedAtStripe(payment, orderId, 3000);
+    expect(await refunds()).toEqual([[-30, 'SUCCEEDED']]);
+    await refundedAtStripe(payment, orderId, 3000);
+    expect(await refunds()).toEqual([[-30, 'SUCCEEDED']]);
+    // 50.00: 20.00 more that Stripe made by itself, booked with nothing for ECHO to move.
+    await refundedAtStripe(payment, orderId, 5000);
+    expect(await refunds()).toEqual([
+      [-20, null],
+      [-30, 'SUCCEEDED'],
+    ]);
     expect(await broken()).toEqual([]);
   });
 

@@ -84,7 +84,8 @@ export class LedgerEntryResponse {
     example: null,
     description:
       'For a refund ECHO decided (dispute resolution): MANUAL when this server has no Stripe ' +
-      'key and an operator makes the refund; PENDING, SUCCEEDED or FAILED at Stripe otherwise. ' +
+      "key and an operator makes the refund, until Stripe's charge.refunded reports a refunded " +
+      'total that covers it (then SUCCEEDED); PENDING, SUCCEEDED or FAILED at Stripe otherwise. ' +
       'null when there is nothing for ECHO to move.',
   })
   execution!: Execution | null;
