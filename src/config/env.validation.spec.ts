@@ -25,6 +25,9 @@ describe('validateEnv', () => {
       DB_POOL_SIZE: 10,
       DB_CONNECT_TIMEOUT_MS: 3_000,
       UV_THREADPOOL_SIZE: 4,
+      PASSWORD_HASH_MEMORY_KIB: 65_536,
+      PASSWORD_HASH_TIME_COST: 3,
+      PASSWORD_HASH_PARALLELISM: 4,
       DB_STATEMENT_TIMEOUT_MS: 30_000,
       DB_LISTEN_CHECK_MS: 5_000,
       EVENTS_TRANSPORT: 'postgres',
@@ -39,6 +42,29 @@ describe('validateEnv', () => {
       RATE_LIMIT_MESSAGES_PER_THREAD: 30,
       METRICS_ENABLED: 'false',
     });
+  });
+
+  it("refuses password hash costs below OWASP's cheapest argon2id configuration", () => {
+    expect(
+      validateEnv({
+        PASSWORD_HASH_MEMORY_KIB: '19456',
+        PASSWORD_HASH_TIME_COST: '2',
+        PASSWORD_HASH_PARALLELISM: '1',
+      }),
+    ).toMatchObject({
+      PASSWORD_HASH_MEMORY_KIB: 19_456,
+      PASSWORD_HASH_TIME_COST: 2,
+      PASSWORD_HASH_PARALLELISM: 1,
+    });
+    expect(() => validateEnv({ PASSWORD_HASH_MEMORY_KIB: '19455' })).toThrow(
+      'PASSWORD_HASH_MEMORY_KIB must be at least 19456 (19 MiB)',
+    );
+    expect(() => validateEnv({ PASSWORD_HASH_TIME_COST: '1' })).toThrow(
+      'PASSWORD_HASH_TIME_COST must be at least 2',
+    );
+    expect(() => validateEnv({ PASSWORD_HASH_PARALLELISM: '0' })).toThrow(
+      /PASSWORD_HASH_PARALLELISM/,
+    );
   });
 
   it('takes NATS and replica URLs as lists, and refuses what is not one', () => {

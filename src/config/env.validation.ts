@@ -15,6 +15,9 @@ import {
   validateSync,
 } from 'class-validator';
 
+/** argon2id's costs per password hash when none are configured: argon2's own recommendation. */
+export const DEFAULT_PASSWORD_HASH_COST = { memoryCost: 65_536, timeCost: 3, parallelism: 4 };
+
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 const toDecimal = ({ value }: { value: unknown }) =>
@@ -105,6 +108,35 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(1024)
   UV_THREADPOOL_SIZE = 4;
+
+  /**
+   * argon2id's memory per password hash, in KiB. The floor is OWASP's cheapest accepted
+   * configuration (19 MiB with 2 passes); the default, 64 MiB with 3 passes and 4 lanes, is
+   * argon2's own recommendation. Hashes keep the costs they were made with, so a change applies
+   * to new passwords and never locks anyone out.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(19_456, { message: 'PASSWORD_HASH_MEMORY_KIB must be at least 19456 (19 MiB)' })
+  @Max(4_194_304)
+  PASSWORD_HASH_MEMORY_KIB = DEFAULT_PASSWORD_HASH_COST.memoryCost;
+
+  /** argon2id's passes over that memory per password hash; at least 2. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(2, { message: 'PASSWORD_HASH_TIME_COST must be at least 2' })
+  @Max(20)
+  PASSWORD_HASH_TIME_COST = DEFAULT_PASSWORD_HASH_COST.timeCost;
+
+  /** argon2id's lanes (threads) per password hash. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  PASSWORD_HASH_PARALLELISM = DEFAULT_PASSWORD_HASH_COST.parallelism;
 
   /** Longest wait for a pooled connection before the request fails with 503. */
   @IsOptional()

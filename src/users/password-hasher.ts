@@ -1,11 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import * as argon2 from 'argon2';
-import type { EnvironmentVariables } from '../config/env.validation';
+import { DEFAULT_PASSWORD_HASH_COST, type EnvironmentVariables } from '../config/env.validation';
 
-/** argon2id, the slow hash OWASP recommends for passwords. */
-export const hashPassword = (password: string): Promise<string> =>
-  argon2.hash(password, { type: argon2.argon2id });
+export type PasswordHashCost = typeof DEFAULT_PASSWORD_HASH_COST;
+
+/** The configured argon2id costs (PASSWORD_HASH_*). */
+export const passwordHashCost = (
+  env: Pick<
+    EnvironmentVariables,
+    'PASSWORD_HASH_MEMORY_KIB' | 'PASSWORD_HASH_TIME_COST' | 'PASSWORD_HASH_PARALLELISM'
+  >,
+): PasswordHashCost => ({
+  memoryCost: env.PASSWORD_HASH_MEMORY_KIB,
+  timeCost: env.PASSWORD_HASH_TIME_COST,
+  parallelism: env.PASSWORD_HASH_PARALLELISM,
+});
+
+/**
+ * argon2id, the slow hash OWASP recommends for passwords. The costs are written into the hash,
+ * so verifying never needs them.
+ */
+export const hashPassword = (
+  password: string,
+  cost: PasswordHashCost = DEFAULT_PASSWORD_HASH_COST,
+): Promise<string> => argon2.hash(password, { type: argon2.argon2id, ...cost });
 
 /** At most `limit` tasks run at once; the others wait their turn, first come first served. */
 export class Semaphore {
@@ -43,18 +62,25 @@ export const hashingConcurrency = (threadPoolSize: number): number =>
 @Injectable()
 export class PasswordHasher {
   private readonly slots: Semaphore;
-  // Verified against when the email is unknown, so both failures take the same time.
+  private readonly cost: PasswordHashCost;
+  // Verified against when the email is unknown, so both failures take the same time: it is
+  // made with the same costs as every new hash.
   private readonly decoy: Promise<string>;
 
   constructor(config: ConfigService<EnvironmentVariables, true>) {
     this.slots = new Semaphore(
       hashingConcurrency(config.get('UV_THREADPOOL_SIZE', { infer: true })),
     );
-    this.decoy = this.slots.run(() => hashPassword('not-a-real-password-just-a-decoy'));
+    this.cost = passwordHashCost({
+      PASSWORD_HASH_MEMORY_KIB: config.get('PASSWORD_HASH_MEMORY_KIB', { infer: true }),
+      PASSWORD_HASH_TIME_COST: config.get('PASSWORD_HASH_TIME_COST', { infer: true }),
+      PASSWORD_HASH_PARALLELISM: config.get('PASSWORD_HASH_PARALLELISM', { infer: true }),
+    });
+    this.decoy = this.hash('not-a-real-password-just-a-decoy');
   }
 
   hash(password: string): Promise<string> {
-    return this.slots.run(() => hashPassword(password));
+    return this.slots.run(() => hashPassword(password, this.cost));
   }
 
   async verify(hash: string | undefined, password: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 import { webcrypto } from 'node:crypto';
+import { DEFAULT_PASSWORD_HASH_COST } from '../../src/config/env.validation';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const BURST = 20;
@@ -27,8 +28,13 @@ async function scramKeyDerivation(): Promise<void> {
 describe('POST /users/register under a burst', () => {
   let t: TestApp;
   // A fresh app: its pool opens connections during the burst, as after a start or a quiet spell.
+  // Hashes at the default costs (the other tests hash cheaper), so each holds its thread long.
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({
+      PASSWORD_HASH_MEMORY_KIB: String(DEFAULT_PASSWORD_HASH_COST.memoryCost),
+      PASSWORD_HASH_TIME_COST: String(DEFAULT_PASSWORD_HASH_COST.timeCost),
+      PASSWORD_HASH_PARALLELISM: String(DEFAULT_PASSWORD_HASH_COST.parallelism),
+    });
   });
   afterAll(() => t.close());
 

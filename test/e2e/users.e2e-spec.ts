@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { aUser, anAdmin, countRows } from '../support/factories';
+import { hashPassword } from '../../src/users/password-hasher';
 import { collectAll } from '../support/pages';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -35,7 +36,16 @@ describe('users and auth', () => {
       const { rows } = await t.sql.query('SELECT password_hash FROM users WHERE id = $1', [
         res.body.id,
       ]);
-      expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);
+      // argon2id at the configured costs (PASSWORD_HASH_*), written into the hash.
+      const env = process.env;
+      const [m, tc, p] = [
+        env.PASSWORD_HASH_MEMORY_KIB,
+        env.PASSWORD_HASH_TIME_COST,
+        env.PASSWORD_HASH_PARALLELISM,
+      ];
+      expect(rows[0].password_hash).toMatch(
+        new RegExp(`^\\$argon2id\\$v=19\\$m=${m},t=${tc},p=${p}\\$`),
+      );
       expect(JSON.stringify(res.body)).not.toContain('long enough');
     });
 
@@ -99,6 +109,19 @@ describe('users and auth', () => {
         .expect(200);
       expect(res.body).toMatchObject({ id: u.id, email: u.email, roles: ['USER'] });
       await t.http.get('/users/me').set('Authorization', `Bearer ${res.body.token}`).expect(200);
+    });
+
+    it('verifies a password hashed with other costs: changing them locks no one out', async () => {
+      const u = await aUser(t);
+      // As if the account had been made before PASSWORD_HASH_* changed: the default costs.
+      const hash = await hashPassword(u.password);
+      expect(hash).toMatch(/^\$argon2id\$v=19\$m=65536,t=3,p=4\$/);
+      await t.sql.query('UPDATE users SET password_hash = $1 WHERE id = $2', [hash, u.id]);
+      await t.http.post('/users/login').send({ email: u.email, password: u.password }).expect(200);
+      await t.http
+        .post('/users/login')
+        .send({ email: u.email, password: `${u.password}x` })
+        .expect(401);
     });
 
     it('gives one 401 message for a wrong password and for an unknown email', async () => {
