@@ -255,26 +255,19 @@ export class EarningsRepository {
    * Marks as SUCCEEDED the order's MANUAL refund entries that Stripe's refunded total on the
    * payment's charge now covers: the operator made them. Refunds are counted in entry order,
    * each with every refund before it, so an entry is done only once Stripe has refunded it and
-   * all earlier ones. Returns how many changed.
+   * all earlier ones.
    */
-  async settleManualRefunds(orderId: number, stripeRefundedCents: number): Promise<number> {
-    const rows: { n: number }[] = await this.db.tx.query(
+  async settleManualRefunds(orderId: number, stripeRefundedCents: number): Promise<void> {
+    await this.db.tx.query(
       `WITH refunds AS (
-         SELECT id, execution,
-                sum(-(amount_cents + platform_fee_cents)) OVER (ORDER BY id) AS upto
+         SELECT id, sum(-(amount_cents + platform_fee_cents)) OVER (ORDER BY id) AS upto
          FROM ledger_entries WHERE order_id = $1 AND type = 'REFUND'
-       ),
-       settled AS (
-         UPDATE ledger_entries e SET execution = 'SUCCEEDED'
-         FROM refunds r
-         WHERE e.id = r.id AND r.execution = 'MANUAL' AND r.upto <= $2
-           AND e.execution = 'MANUAL'
-         RETURNING e.id
        )
-       SELECT count(*)::int AS n FROM settled`,
+       UPDATE ledger_entries e SET execution = 'SUCCEEDED'
+       FROM refunds r
+       WHERE e.id = r.id AND r.upto <= $2 AND e.execution = 'MANUAL'`,
       [orderId, stripeRefundedCents],
     );
-    return rows[0].n;
   }
 
   /** Records what Stripe did with a refund entry; only while it is PENDING. */

@@ -5,18 +5,6 @@ import { DEFAULT_PASSWORD_HASH_COST, type EnvironmentVariables } from '../config
 
 export type PasswordHashCost = typeof DEFAULT_PASSWORD_HASH_COST;
 
-/** The configured argon2id costs (PASSWORD_HASH_*). */
-export const passwordHashCost = (
-  env: Pick<
-    EnvironmentVariables,
-    'PASSWORD_HASH_MEMORY_KIB' | 'PASSWORD_HASH_TIME_COST' | 'PASSWORD_HASH_PARALLELISM'
-  >,
-): PasswordHashCost => ({
-  memoryCost: env.PASSWORD_HASH_MEMORY_KIB,
-  timeCost: env.PASSWORD_HASH_TIME_COST,
-  parallelism: env.PASSWORD_HASH_PARALLELISM,
-});
-
 /**
  * argon2id, the slow hash OWASP recommends for passwords. The costs are written into the hash,
  * so verifying never needs them.
@@ -71,11 +59,11 @@ export class PasswordHasher {
     this.slots = new Semaphore(
       hashingConcurrency(config.get('UV_THREADPOOL_SIZE', { infer: true })),
     );
-    this.cost = passwordHashCost({
-      PASSWORD_HASH_MEMORY_KIB: config.get('PASSWORD_HASH_MEMORY_KIB', { infer: true }),
-      PASSWORD_HASH_TIME_COST: config.get('PASSWORD_HASH_TIME_COST', { infer: true }),
-      PASSWORD_HASH_PARALLELISM: config.get('PASSWORD_HASH_PARALLELISM', { infer: true }),
-    });
+    this.cost = {
+      memoryCost: config.get('PASSWORD_HASH_MEMORY_KIB', { infer: true }),
+      timeCost: config.get('PASSWORD_HASH_TIME_COST', { infer: true }),
+      parallelism: config.get('PASSWORD_HASH_PARALLELISM', { infer: true }),
+    };
     this.decoy = this.hash('not-a-real-password-just-a-decoy');
   }
 
